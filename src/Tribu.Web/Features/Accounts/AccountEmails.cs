@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Microsoft.Extensions.Localization;
+using Tribu.Web.Features.Admin;
+using Tribu.Web.Features.Members;
+using Tribu.Web.Platform.Email;
+using Tribu.Web.Resources;
+
+namespace Tribu.Web.Features.Accounts;
+
+/// <summary>Composes account mails in the recipient's language and stores them in the outbox; callers then ask for delivery.</summary>
+public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory localizers, SiteSettingsService settings)
+{
+    public Task SendConfirmationAsync(Member member, string link, CancellationToken ct = default) =>
+        SendAsync(member.Email!, member.PreferredLanguage, "confirm-email", "Mail.Confirm", member.DisplayName, link, ct);
+
+    public Task SendPasswordResetAsync(Member member, string link, CancellationToken ct = default) =>
+        SendAsync(member.Email!, member.PreferredLanguage, "reset-password", "Mail.Reset", member.DisplayName, link, ct);
+
+    public Task SendInvitationAsync(string email, string language, string inviterName, string link, CancellationToken ct = default) =>
+        SendAsync(email, language, "invitation", "Mail.Invite", inviterName, link, ct);
+
+    private async Task SendAsync(string to, string? language, string kind, string keyPrefix, string name, string link, CancellationToken ct)
+    {
+        var site = await settings.GetAsync(ct);
+        var culture = new CultureInfo(language is "fr" or "en" ? language : site.DefaultLanguage);
+        var previous = CultureInfo.CurrentUICulture;
+        // Resource lookups follow CurrentUICulture: switch to the recipient's language while composing.
+        CultureInfo.CurrentUICulture = culture;
+        try
+        {
+            var l = localizers.Create(typeof(AccountStrings));
+            var community = site.CommunityName;
+            var subject = l[keyPrefix + ".Subject", community].Value;
+            var intro = l[keyPrefix + ".Body", name, community].Value;
+            var action = l[keyPrefix + ".Action"].Value;
+            var outro = l[keyPrefix + ".Ignore"].Value;
+            var enc = HtmlEncoder.Default;
+            var html = $"""
+                <!DOCTYPE html><html lang="{culture.TwoLetterISOLanguageName}"><head><meta charset="utf-8"><title>{enc.Encode(subject)}</title></head>
+                <body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1d1d1f;max-width:560px;margin:auto;padding:24px">
+                <h1 style="font-size:20px;color:{site.PrimaryColor}">{enc.Encode(community)}</h1>
+                <p>{enc.Encode(intro)}</p>
+                <p><a href="{enc.Encode(link)}" style="display:inline-block;background:{site.PrimaryColor};color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">{enc.Encode(action)}</a></p>
+                <p style="font-size:13px;color:#555">{enc.Encode(link)}</p>
+                <p style="font-size:13px;color:#555">{enc.Encode(outro)}</p>
+                </body></html>
+                """;
+            var text = $"{community}\n\n{intro}\n\n{action}: {link}\n\n{outro}\n";
+            await outbox.QueueAsync(new OutgoingEmail(to, subject, html, text, kind), ct);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Tribu.Web.Platform.Data;
+
+namespace Tribu.Web.Features.Admin;
+
+/// <summary>Reads the brand and policies through the cache (every page needs them); saving invalidates it.</summary>
+public sealed class SiteSettingsService(TribuDbContext db, HybridCache cache, TimeProvider clock)
+{
+    private const string CacheKey = "site-settings";
+
+    public async Task<SiteSettings> GetAsync(CancellationToken ct = default) =>
+        await cache.GetOrCreateAsync(CacheKey, async token =>
+            await db.SiteSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == SiteSettings.SingletonId, token) ?? new SiteSettings(),
+            cancellationToken: ct);
+
+    public async Task SaveAsync(SiteSettings changed, CancellationToken ct = default)
+    {
+        var row = await db.SiteSettings.FirstOrDefaultAsync(s => s.Id == SiteSettings.SingletonId, ct);
+        if (row is null)
+        {
+            row = new SiteSettings();
+            db.SiteSettings.Add(row);
+        }
+        row.CommunityName = changed.CommunityName.Trim();
+        row.TaglineEn = NullIfBlank(changed.TaglineEn);
+        row.TaglineFr = NullIfBlank(changed.TaglineFr);
+        row.LogoUrl = NullIfBlank(changed.LogoUrl);
+        row.PrimaryColor = changed.PrimaryColor;
+        row.AccentColor = changed.AccentColor;
+        row.SignUpMode = changed.SignUpMode;
+        row.DefaultLanguage = changed.DefaultLanguage;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await cache.RemoveAsync(CacheKey, ct);
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Tribu.Web.Features.Members;
+
+internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
+{
+    public void Configure(EntityTypeBuilder<Member> builder)
+    {
+        builder.Property(m => m.Handle).HasMaxLength(Member.HandleMaxLength).IsRequired();
+        builder.HasIndex(m => m.Handle).IsUnique();
+        builder.Property(m => m.DisplayName).HasMaxLength(Member.DisplayNameMaxLength).IsRequired();
+        builder.Property(m => m.Bio).HasMaxLength(Member.BioMaxLength);
+        builder.Property(m => m.Location).HasMaxLength(100);
+        builder.Property(m => m.Interests).HasMaxLength(400);
+        builder.Property(m => m.PreferredLanguage).HasMaxLength(8);
+        builder.Property(m => m.AvatarPath).HasMaxLength(300);
+        builder.Ignore(m => m.Initials);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Tribu.Web.Features.Accounts;
+using Tribu.Web.Features.Admin;
+using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Spaces;
+using Tribu.Web.Features.Topics;
+using Tribu.Web.Platform.Email;
+using Tribu.Web.Platform.Jobs;
+
+namespace Tribu.Web.Platform.Data;
+
+/// <summary>
+/// The unit of work for every feature. Each provider has its own subclass so that each keeps
+/// its own migrations set (see <see cref="SqliteTribuDbContext"/> and <see cref="PostgresTribuDbContext"/>).
+/// </summary>
+public abstract class TribuDbContext(DbContextOptions options)
+    : IdentityDbContext<Member, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<SiteSettings> SiteSettings => Set<SiteSettings>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
+    public DbSet<Space> Spaces => Set<Space>();
+    public DbSet<Topic> Topics => Set<Topic>();
+    public DbSet<Post> Posts => Set<Post>();
+    public DbSet<PostReaction> PostReactions => Set<PostReaction>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(TribuDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in both databases and safe against reordering.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+}
+
+/// <summary>The embedded default: one SQLite file under the data folder.</summary>
+public sealed class SqliteTribuDbContext(DbContextOptions<SqliteTribuDbContext> options) : TribuDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        // SQLite keeps no kind on DateTime: every timestamp we write is UTC, so read it back as UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+}
+
+/// <summary>The scale-out database.</summary>
+public sealed class PostgresTribuDbContext(DbContextOptions<PostgresTribuDbContext> options) : TribuDbContext(options);

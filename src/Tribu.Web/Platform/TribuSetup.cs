@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Radzen;
+using Scalar.AspNetCore;
+using Tribu.Web.Components;
+using Tribu.Web.Features.Accounts;
+using Tribu.Web.Features.Admin;
+using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Spaces;
+using Tribu.Web.Features.Topics;
+using Tribu.Web.Platform.Data;
+using Tribu.Web.Platform.Email;
+using Tribu.Web.Platform.Jobs;
+using Tribu.Web.Platform.Localization;
+using Tribu.Web.Platform.Observability;
+using Tribu.Web.Platform.Security;
+using Tribu.Web.Platform.Web;
+
+namespace Tribu.Web.Platform;
+
+/// <summary>The composition root. Program.cs calls these two methods; the order of start-up is visible here.</summary>
+public static class TribuSetup
+{
+    public static WebApplicationBuilder AddTribu(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var paths = TribuPaths.From(configuration, builder.Environment.ContentRootPath);
+        services.AddSingleton(paths);
+        services.AddSingleton(TimeProvider.System);
+
+        builder.AddTribuObservability();
+        services.AddSingleton<TribuMetrics>();
+
+        // Platform: data first, then what leans on it.
+        services.AddTribuData(configuration, paths.Data);
+        services.AddTribuLocalization();
+        services.AddTribuEmail(configuration);
+        services.AddTribuJobs(configuration);
+        services.AddTribuRateLimits(configuration);
+        services.AddHybridCache();
+        services.AddDataProtection()
+            .SetApplicationName("Tribu")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.Data, "keys")));
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+        // Web: components, console library, API documents, problem details.
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Tribu API";
+            doc.Info.Description = "The community and the community manager's cockpit, as JSON. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
+
+        // Features.
+        services.AddAccountsFeature();
+        services.AddAdminFeature();
+        services.AddMembersFeature();
+        services.AddSpacesFeature();
+        services.AddTopicsFeature();
+
+        // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
+        services.AddHostedService<TribuStartup>();
+        services.AddTribuScheduler(configuration, paths);
+        return builder;
+    }
+
+    public static WebApplication MapTribu(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        // API clients get problem details (ApiExceptionHandler); people get a friendly page in their language.
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
+            pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+
+        app.UseRequestLocalization();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Tribu API"));
+
+        var api = app.MapGroup("/api/v1");
+        api.MapAccountEndpoints();
+        api.MapSiteEndpoints();
+        api.MapMemberEndpoints();
+        api.MapSpaceEndpoints();
+        app.MapAccountFormEndpoints();
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
