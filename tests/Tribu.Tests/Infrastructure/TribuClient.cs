@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Tribu.Tests.Infrastructure;
+
+/// <summary>
+/// An HTTP client that behaves like a browser without JavaScript: keeps cookies, reads pages, and submits
+/// server-rendered forms with their antiforgery token and form name, as a person pressing the button would.
+/// </summary>
+public sealed class TribuClient(HttpClient http, string? acceptLanguage) : IDisposable
+{
+    private static readonly HtmlParser Parser = new();
+
+    public HttpClient Http { get; } = Configure(http, acceptLanguage);
+
+    private static HttpClient Configure(HttpClient client, string? language)
+    {
+        if (language is not null)
+        {
+            client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(language));
+        }
+        return client;
+    }
+
+    public async Task<Page> GetAsync(string url)
+    {
+        var response = await Http.GetAsync(url);
+        return new Page(response, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Follows local redirects, like a browser after a form post.</summary>
+    public async Task<Page> FollowAsync(HttpResponseMessage response)
+    {
+        var hops = 0;
+        while (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect && hops++ < 5)
+        {
+            var location = response.Headers.Location!;
+            response = await Http.GetAsync(location);
+        }
+        return new Page(response, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Opens <paramref name="pageUrl"/>, fills the form named <paramref name="formName"/> and submits it.</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, string formName, IDictionary<string, string> fields)
+    {
+        var page = await GetAsync(pageUrl);
+        page.Status.ShouldBe(HttpStatusCode.OK, $"{pageUrl} should open before its form is submitted");
+        var form = page.Document.QuerySelectorAll("form").OfType<IHtmlFormElement>()
+            .FirstOrDefault(f => (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value == formName)
+            ?? throw new InvalidOperationException($"No form named '{formName}' on {pageUrl}.");
+        var values = new Dictionary<string, string>();
+        foreach (var input in form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>())
+        {
+            values[input.Name!] = input.Value;
+        }
+        foreach (var (name, value) in fields)
+        {
+            values[name] = value;
+        }
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? pageUrl : form.GetAttribute("action")!;
+        return await Http.PostAsync(action, new FormUrlEncodedContent(values));
+    }
+
+    public async Task<Page> SubmitAndFollowAsync(string pageUrl, string formName, IDictionary<string, string> fields) =>
+        await FollowAsync(await SubmitAsync(pageUrl, formName, fields));
+
+    /// <summary>Logs in through the log-in page.</summary>
+    public async Task<Page> LogInAsync(string email, string password) =>
+        await SubmitAndFollowAsync("/account/login", "login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+
+    public void Dispose() => Http.Dispose();
+
+    public sealed class Page(HttpResponseMessage response, string html)
+    {
+        public HttpResponseMessage Response { get; } = response;
+        public HttpStatusCode Status => Response.StatusCode;
+        public string Html { get; } = html;
+        public IHtmlDocument Document { get; } = Parser.ParseDocument(html);
+        public string Text => Document.Body?.TextContent ?? "";
+        public string? Title => Document.Title;
+
+        /// <summary>The visible error message for a form field (its id is "&lt;Field&gt;-error").</summary>
+        public string? FieldError(string field) => Document.GetElementById($"{field}-error")?.TextContent.Trim();
+    }
+}
