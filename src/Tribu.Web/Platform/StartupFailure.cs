@@ -19,7 +19,7 @@ internal static class StartupFailure
         var message = root switch
         {
             DatabaseConfigurationException config => config.Message,
-            DbException db => $"The database is unreachable or refused the connection ({db.GetType().Name}: {FirstLine(db.Message)}). Check Database:Provider and Database:ConnectionString.",
+            DbException db => $"The database could not be used ({db.GetType().Name}: {FirstLine(db.Message)}). Check Database:Provider and Database:ConnectionString, that the server is reachable, and that the database belongs to this version of Tribu.",
             InvalidOperationException invalid when invalid.Message.Contains("Database", StringComparison.Ordinal) =>
                 $"The database settings are invalid ({FirstLine(invalid.Message)}). Check Database:Provider (Sqlite or Postgres) and Database:ConnectionString.",
             _ => FirstLine(root.Message),

@@ -85,9 +85,10 @@ public static class TribuSetup
         app.UseMiddleware<SecurityHeadersMiddleware>();
         // API clients get problem details (ApiExceptionHandler); people get a friendly page in their language.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // Re-execution must sit on the main pipeline to re-route; the API's inner branch writes its
+        // problem details first, and a response with a body is left alone by the outer handler.
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
-            pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
 
         app.UseRequestLocalization();
         app.UseRateLimiter();

@@ -20,7 +20,7 @@ public sealed class TribuClient(HttpClient http, string? acceptLanguage) : IDisp
     {
         if (language is not null)
         {
-            client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(language));
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", language);
         }
         return client;
     }
@@ -44,13 +44,16 @@ public sealed class TribuClient(HttpClient http, string? acceptLanguage) : IDisp
     }
 
     /// <summary>Opens <paramref name="pageUrl"/>, fills the form named <paramref name="formName"/> and submits it.</summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, string formName, IDictionary<string, string> fields)
+    public Task<HttpResponseMessage> SubmitAsync(string pageUrl, string formName, IDictionary<string, string> fields) =>
+        SubmitFormAsync(pageUrl, f => (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value == formName, fields, $"named '{formName}'");
+
+    /// <summary>Submits the first form of the page that <paramref name="match"/> picks (a plain HTML form, say).</summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(string pageUrl, Func<IHtmlFormElement, bool> match, IDictionary<string, string> fields, string description = "")
     {
         var page = await GetAsync(pageUrl);
         page.Status.ShouldBe(HttpStatusCode.OK, $"{pageUrl} should open before its form is submitted");
-        var form = page.Document.QuerySelectorAll("form").OfType<IHtmlFormElement>()
-            .FirstOrDefault(f => (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value == formName)
-            ?? throw new InvalidOperationException($"No form named '{formName}' on {pageUrl}.");
+        var form = page.Document.QuerySelectorAll("form").OfType<IHtmlFormElement>().FirstOrDefault(match)
+            ?? throw new InvalidOperationException($"No form {description} on {pageUrl}.");
         var values = new Dictionary<string, string>();
         foreach (var input in form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>())
         {
