@@ -49,7 +49,7 @@ public sealed partial class Member : IdentityUser<Guid>
             .Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
             .ToArray()).ToLowerInvariant();
         var handle = NotHandleChars().Replace(normalized, "_").Trim('_');
-        if (handle.Length < 3) handle = (handle + "member").Substring(0, Math.Max(3, handle.Length));
+        if (handle.Length < 3) handle = handle.Length == 0 ? "member" : handle + "_member";
         return handle.Length > 16 ? handle[..16] : handle;
     }
 

@@ -36,6 +36,9 @@ internal sealed class PickupDirectoryTransport(IOptions<EmailOptions> options, T
     {
         System.IO.Directory.CreateDirectory(Directory);
         var file = Path.Combine(Directory, $"{message.Date:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");
-        await message.WriteToAsync(file, cancellationToken);
+        // Written aside, then renamed: whoever watches the folder never sees half a mail.
+        var partial = file + ".partial";
+        await message.WriteToAsync(partial, cancellationToken);
+        File.Move(partial, file);
     }
 }

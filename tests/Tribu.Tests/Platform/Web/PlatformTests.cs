@@ -56,7 +56,7 @@ public abstract class PlatformTests<TFactory>(TFactory factory) : TribuTestBase<
     [Fact]
     public async Task LanguageSwitcher_SetsTheCookieAndRemembersTheMembersChoice()
     {
-        using var client = await Members.LoggedInAsync(App, Roles.Member);
+        using var client = await TestMembers.LoggedInAsync(App, Roles.Member);
         var response = await client.SubmitFormAsync("/account/manage", f => f.GetAttribute("action") == "/culture",
             new Dictionary<string, string> { ["language"] = "fr", ["returnUrl"] = "/account/manage" });
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -116,19 +116,19 @@ public abstract class PlatformTests<TFactory>(TFactory factory) : TribuTestBase<
         redirect.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         redirect.Headers.Location!.OriginalString.ShouldContain("/account/login");
 
-        using var member = await Members.LoggedInAsync(App, Roles.Member);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
         var denied = await member.FollowAsync((await member.GetAsync(path)).Response);
         denied.Status.ShouldBe(HttpStatusCode.Forbidden);
         denied.Document.QuerySelector("h1")!.TextContent.ShouldBe("Access denied");
 
-        using var admin = await Members.LoggedInAsync(App, Roles.Admin);
+        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
         (await admin.GetAsync(path)).Status.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task Console_OverviewOpensForModeratorsButSettingsDoNot()
     {
-        using var moderator = await Members.LoggedInAsync(App, Roles.Moderator);
+        using var moderator = await TestMembers.LoggedInAsync(App, Roles.Moderator);
         (await moderator.GetAsync("/manage")).Status.ShouldBe(HttpStatusCode.OK);
         (await moderator.FollowAsync((await moderator.GetAsync("/manage/settings")).Response)).Status.ShouldBe(HttpStatusCode.Forbidden);
     }
@@ -136,10 +136,10 @@ public abstract class PlatformTests<TFactory>(TFactory factory) : TribuTestBase<
     [Fact]
     public async Task SiteApi_MembersCannotChangeItAndAdminsGetFieldErrors()
     {
-        using var member = await Members.LoggedInAsync(App, Roles.Member);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
         (await member.Http.PutAsJsonAsync("/api/v1/site", new { communityName = "Hijacked" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
-        using var admin = await Members.LoggedInAsync(App, Roles.Admin);
+        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
         var bad = await admin.Http.PutAsJsonAsync("/api/v1/site", new { primaryColor = "red" });
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("PrimaryColor", out _).ShouldBeTrue();
@@ -153,7 +153,7 @@ public abstract class PlatformTests<TFactory>(TFactory factory) : TribuTestBase<
     [Fact]
     public async Task SettingsPage_SavesTheBrandForEveryPage()
     {
-        using var admin = await Members.LoggedInAsync(App, Roles.Admin);
+        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
         var saved = await admin.SubmitAndFollowAsync("/manage/settings", "settings", new Dictionary<string, string>
         {
             ["Input.CommunityName"] = "Tribu", ["Input.PrimaryColor"] = "#123456", ["Input.AccentColor"] = "#abcdef",

@@ -5,7 +5,7 @@ using Tribu.Web.Features.Members;
 namespace Tribu.Tests.Infrastructure;
 
 /// <summary>Creates confirmed members with a role directly, for tests about what each role may do.</summary>
-public static class Members
+public static class TestMembers
 {
     public const string Password = "members password 123";
 
