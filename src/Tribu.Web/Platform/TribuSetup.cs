@@ -28,6 +28,9 @@ public static class TribuSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
         var paths = TribuPaths.From(configuration, builder.Environment.ContentRootPath);
+        // Serve component-library and framework assets from build output in any environment (tests, staging);
+        // published output has no runtime manifest and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
 

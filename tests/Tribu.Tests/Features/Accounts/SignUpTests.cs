@@ -109,6 +109,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
         page.FieldError("Password")!.ShouldContain("au moins 10 caractères");
         page.Document.QuerySelector("#password")!.GetAttribute("aria-invalid").ShouldBe("true");
         page.Document.QuerySelector("#display-name")!.GetAttribute("value").ShouldBe("Jeanne Dupont");
+        page.Document.QuerySelector("#language option[selected]")!.GetAttribute("value").ShouldBe("fr");
         page.Document.QuerySelector(".error-summary")!.TextContent.ShouldContain("Merci de corriger");
         (await CountAccountsAsync(email)).ShouldBe(0);
     }

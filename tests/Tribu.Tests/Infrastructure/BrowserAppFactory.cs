@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Tribu.Tests.Infrastructure;
+
+/// <summary>Tribu on a real loopback port, and Debian's Chromium driven by Playwright, headless.</summary>
+public sealed class BrowserAppFactory : TribuAppFactory
+{
+    private IPlaywright? _playwright;
+
+    public BrowserAppFactory() : base(TestDatabase.Sqlite) => UseKestrel(0);
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+    public bool Available { get; private set; }
+
+    public override async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(TestEnvironment.ChromiumPath))
+        {
+            return;
+        }
+        StartServer();
+        await base.InitializeAsync();
+        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = TestEnvironment.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        Available = true;
+    }
+
+    /// <summary>A fresh browser profile (no cookies) whose browser language is <paramref name="locale"/>.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = locale });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Available)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>Browser tests share one app and one Chromium, and run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserAppFactory>
+{
+    public const string Name = "browser";
+}
