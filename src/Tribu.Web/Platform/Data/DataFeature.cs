@@ -17,13 +17,13 @@ public static class DataFeature
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<SqliteTribuDbContext>(o => o
+                services.AddPooledDbContextFactory<SqliteTribuDbContext>(o => o
                     .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(30))
                     .AddInterceptors(new SqlitePragmaInterceptor()));
                 services.AddProviderContext<SqliteTribuDbContext>();
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextFactory<PostgresTribuDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddPooledDbContextFactory<PostgresTribuDbContext>(o => o.UseNpgsql(connectionString));
                 services.AddProviderContext<PostgresTribuDbContext>();
                 break;
         }
@@ -32,7 +32,9 @@ public static class DataFeature
 
     private static void AddProviderContext<TContext>(this IServiceCollection services) where TContext : TribuDbContext
     {
-        services.AddScoped<TribuDbContext>(sp => sp.GetRequiredService<TContext>());
+        // Pooled contexts: a request borrows one from the factory's pool and returns it when its scope ends.
+        services.AddScoped<TribuDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+        services.AddScoped(sp => (TContext)sp.GetRequiredService<TribuDbContext>());
         services.AddSingleton<IDbContextFactory<TribuDbContext>, ProviderContextFactory<TContext>>();
     }
 

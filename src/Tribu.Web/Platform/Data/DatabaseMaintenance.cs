@@ -8,6 +8,11 @@ public sealed class DatabaseMaintenance(TribuDbContext db, DatabaseOptions optio
 {
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // Persistent in the file: readers never block the writer.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0)
         {

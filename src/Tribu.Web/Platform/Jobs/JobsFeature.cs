@@ -80,6 +80,8 @@ public static class JobsFeature
         services.AddQuartzHostedService(o =>
         {
             o.WaitForJobsToComplete = true;
+            // The scheduler starts once the app serves requests: it never delays readiness.
+            o.AwaitApplicationStarted = true;
             o.AutoStart = jobs.Enabled;
         });
         return services;
