@@ -87,7 +87,7 @@ if [ "${PIPESTATUS[0]}" != 0 ]; then echo "Build failed."; echo "0 passed, 1 fai
 
 say "Testing"
 RESULTS="$ROOT/tests/Tribu.Tests/TestResults"
-rm -rf "$RESULTS"
+rm -rf "$RESULTS" "${TMPDIR:-/tmp}/tribu-test-errors"
 dotnet test --solution Tribu.slnx -c Release --no-build --results-directory "$RESULTS" --report-xunit-trx --timeout 40m 2>&1 | tee /tmp/tribu-test-output.log
 status=${PIPESTATUS[0]}
 
@@ -104,6 +104,12 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
 print(f"{p} passed, {f} failed, {s} skipped")
 PY
 )
+# Server-side errors captured by the test apps, to explain a failure.
+ERRORS="${TMPDIR:-/tmp}/tribu-test-errors"
+if [ "$status" != 0 ] && [ -d "$ERRORS" ]; then
+  say "Server errors logged by the test apps ($ERRORS)"
+  grep -h -A6 -E '^(Error|Critical) Microsoft.AspNetCore|^(Error|Critical) Tribu' "$ERRORS"/*.log 2>/dev/null | head -80
+fi
 echo
 echo "$summary"
 if [ "$status" != 0 ] || ! echo "$summary" | grep -q ' 0 failed'; then exit 1; fi

@@ -94,6 +94,14 @@ public class TribuAppFactory(TestDatabase database = TestDatabase.Sqlite, IReadO
 
     public override async ValueTask DisposeAsync()
     {
+        // Server-side errors of this app, kept for whoever reads a failed run (test.sh prints where).
+        var errors = Logs.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        if (errors.Count > 0)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "tribu-test-errors");
+            Directory.CreateDirectory(folder);
+            await File.WriteAllLinesAsync(Path.Combine(folder, $"{GetType().Name}-{Database}-{Guid.NewGuid():N}.log"), errors);
+        }
         await base.DisposeAsync();
         if (_postgres is not null)
         {
