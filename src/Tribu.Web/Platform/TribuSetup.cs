@@ -112,7 +112,9 @@ public static class TribuSetup
         api.MapSiteEndpoints();
         api.MapMemberEndpoints();
         api.MapSpaceEndpoints();
+        api.MapTopicEndpoints();
         app.MapAccountFormEndpoints();
+        app.MapTopicFormEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -12,6 +12,7 @@ public sealed record PostRow
     public string BodyMarkdown { get; init; } = "";
     public DateTime CreatedAt { get; init; }
     public DateTime? EditedAt { get; init; }
+    public Guid AuthorId { get; init; }
     public string AuthorHandle { get; init; } = "";
     public string AuthorName { get; init; } = "";
     public int Likes { get; init; }
@@ -24,7 +25,7 @@ public sealed record PostRow
             .Select(p => new PostRow
             {
                 Id = p.Id, TopicId = p.TopicId, Number = p.Number, BodyHtml = p.BodyHtml, BodyMarkdown = p.BodyMarkdown,
-                CreatedAt = p.CreatedAt, EditedAt = p.EditedAt, AuthorHandle = p.Author!.Handle, AuthorName = p.Author.DisplayName,
+                CreatedAt = p.CreatedAt, EditedAt = p.EditedAt, AuthorId = p.AuthorId, AuthorHandle = p.Author!.Handle, AuthorName = p.Author.DisplayName,
                 Likes = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Like),
                 Thanks = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Thanks),
                 Insightful = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Insightful),

@@ -8,6 +8,7 @@ public static class TopicsFeature
     public static IServiceCollection AddTopicsFeature(this IServiceCollection services)
     {
         services.AddSingleton<MarkdownRenderer>();
+        services.AddScoped<TopicsService>();
         return services;
     }
 

@@ -25,6 +25,7 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Topic> Topics => Set<Topic>();
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<PostReaction> PostReactions => Set<PostReaction>();
+    public DbSet<PostRevision> PostRevisions => Set<PostRevision>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

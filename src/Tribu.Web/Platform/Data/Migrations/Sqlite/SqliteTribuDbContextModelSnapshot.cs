@@ -466,6 +466,41 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("PostReactions");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Topics.PostRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BodyMarkdown")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EditorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PostId", "CreatedAt");
+
+                    b.ToTable("PostRevisions");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Topics.Topic", b =>
                 {
                     b.Property<long>("Id")
@@ -688,6 +723,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Topics.PostRevision", b =>
+                {
                     b.HasOne("Tribu.Web.Features.Topics.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")

@@ -1,0 +1,180 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Tribu.Web.Features.Accounts;
+using Tribu.Web.Features.Spaces;
+using Tribu.Web.Platform.Data;
+using Tribu.Web.Resources;
+
+namespace Tribu.Web.Features.Topics;
+
+public static class TopicEndpoints
+{
+    public const int ApiPageSize = 50;
+
+    public static RouteGroupBuilder MapTopicEndpoints(this RouteGroupBuilder api)
+    {
+        var topics = api.MapGroup("").WithTags("Topics");
+        topics.MapGet("/spaces/{slug}/topics", ListAsync).WithName("ListTopics").WithSummary("Topics of a space, pinned first then by latest activity.");
+        topics.MapPost("/spaces/{slug}/topics", StartAsync).WithName("StartTopic").WithSummary("Start a topic in a space.").RequireAuthorization();
+        topics.MapGet("/topics/{id:long}", GetAsync).WithName("GetTopic").WithSummary("A topic and a page of its posts.");
+        topics.MapPost("/topics/{id:long}/replies", ReplyAsync).WithName("ReplyToTopic").WithSummary("Reply to a topic.").RequireAuthorization();
+        topics.MapPut("/topics/{id:long}/accepted-answer", AcceptAsync).WithName("AcceptAnswer").WithSummary("Mark (or un-mark) the reply that answers a question.").RequireAuthorization();
+        topics.MapPatch("/topics/{id:long}", SetStateAsync).WithName("SetTopicState").WithSummary("Lock or pin a topic (staff).").RequireAuthorization();
+        topics.MapPut("/posts/{id:long}", EditAsync).WithName("EditPost").WithSummary("Edit a post; the previous text is kept as a revision.").RequireAuthorization();
+        topics.MapDelete("/posts/{id:long}", DeleteAsync).WithName("DeletePost").WithSummary("Delete a post (the opening post deletes the topic).").RequireAuthorization();
+        topics.MapPost("/posts/{id:long}/reactions/{kind}", ReactAsync).WithName("ToggleReaction").WithSummary("Add a reaction, or take it back if it is there.").RequireAuthorization();
+        topics.MapGet("/posts/{id:long}/revisions", RevisionsAsync).WithName("ListRevisions").WithSummary("What a post said before each edit.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<TopicSummaryResponse[]>, NotFound>> ListAsync(string slug, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
+    {
+        var space = await db.Spaces.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
+        if (space is null || !SpaceAccess.CanRead(space.Visibility, user)) return TypedResults.NotFound();
+        var rows = await TopicRow.Query(db, SpaceAccess.ReadableBy(user)).Where(t => t.SpaceSlug == slug)
+            .OrderByDescending(t => t.IsPinned).ThenByDescending(t => t.LastPostAt)
+            .Skip((Math.Max(1, page ?? 1) - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(TopicSummaryResponse.FromRow).ToArray());
+    }
+
+    private static async Task<Results<Ok<TopicResponse>, NotFound>> GetAsync(long id, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
+    {
+        var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return TypedResults.NotFound();
+        var current = Math.Max(1, page ?? 1);
+        var posts = PostRow.Query(db).Where(p => p.TopicId == id);
+        var count = await posts.CountAsync(ct);
+        var rows = await posts.OrderBy(p => p.Number).Skip((current - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct);
+        return TypedResults.Ok(new TopicResponse(topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}", topic.Kind, topic.Space.Slug, topic.IsPinned, topic.IsLocked,
+            topic.AcceptedPostId, [.. topic.TagList], topic.ReplyCount, current, Math.Max(1, (int)Math.Ceiling(count / (double)ApiPageSize)),
+            [.. rows.Select(PostResponse.FromRow)]));
+    }
+
+    private static async Task<Results<Created<TopicSummaryResponse>, ValidationProblem, NotFound, ProblemHttpResult>> StartAsync(
+        string slug, NewTopicRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
+    {
+        var change = await topics.StartAsync(user, slug, new NewTopic(request.Kind, request.Title, request.Body, request.Tags, request.Pinned), ct);
+        return change.Outcome switch
+        {
+            Outcome.Ok => TypedResults.Created($"/api/v1/topics/{change.Value!.Id}",
+                TopicSummaryResponse.FromRow(await TopicRow.Query(db, SpaceAccess.ReadableBy(user)).FirstAsync(t => t.Id == change.Value.Id, ct))),
+            Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+    }
+
+    private static async Task<Results<Created<PostResponse>, ValidationProblem, NotFound, ProblemHttpResult>> ReplyAsync(
+        long id, NewReplyRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
+    {
+        var change = await topics.ReplyAsync(user, id, request.Body, request.ReplyTo, ct);
+        return change.Outcome switch
+        {
+            Outcome.Ok => TypedResults.Created($"/api/v1/posts/{change.Value!.Id}", PostResponse.FromRow(await PostRow.Query(db).FirstAsync(p => p.Id == change.Value.Id, ct))),
+            Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> AcceptAsync(
+        long id, AcceptAnswerRequest request, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        (await topics.AcceptAsync(user, id, request.PostId, ct)).Outcome switch
+        {
+            Outcome.Ok => TypedResults.NoContent(),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> SetStateAsync(
+        long id, TopicStateRequest request, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        (await topics.SetStateAsync(user, id, request.Locked, request.Pinned, ct)).Outcome switch
+        {
+            Outcome.Ok => TypedResults.NoContent(),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+
+    private static async Task<Results<Ok<PostResponse>, ValidationProblem, NotFound, ProblemHttpResult>> EditAsync(
+        long id, EditPostRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
+    {
+        var change = await topics.EditAsync(user, id, request.Body, request.Title, request.Reason, ct);
+        return change.Outcome switch
+        {
+            Outcome.Ok => TypedResults.Ok(PostResponse.FromRow(await PostRow.Query(db).FirstAsync(p => p.Id == id, ct))),
+            Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
+        long id, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        (await topics.DeleteAsync(user, id, ct)).Outcome switch
+        {
+            Outcome.Ok => TypedResults.NoContent(),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+
+    private static async Task<Results<Ok<ReactionResponse>, NotFound, ProblemHttpResult>> ReactAsync(
+        long id, ReactionKind kind, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct)
+    {
+        var change = await topics.ToggleReactionAsync(user, id, kind, ct);
+        return change.Outcome switch
+        {
+            Outcome.Ok => TypedResults.Ok(new ReactionResponse(kind, change.Value)),
+            Outcome.NotFound => TypedResults.NotFound(),
+            _ => Forbidden(l),
+        };
+    }
+
+    private static async Task<Results<Ok<RevisionResponse[]>, NotFound>> RevisionsAsync(long id, ClaimsPrincipal user, TribuDbContext db, CancellationToken ct)
+    {
+        var post = await db.Posts.AsNoTracking().Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == id && !p.IsDeleted, ct);
+        if (post is null || post.Topic!.IsDeleted || !SpaceAccess.CanRead(post.Topic.Space!.Visibility, user)) return TypedResults.NotFound();
+        var revisions = await db.PostRevisions.AsNoTracking().Where(r => r.PostId == id).OrderByDescending(r => r.CreatedAt)
+            .Select(r => new RevisionResponse(r.BodyMarkdown, r.Title, r.Reason, db.Users.Where(u => u.Id == r.EditorId).Select(u => u.Handle).First(), r.CreatedAt))
+            .ToArrayAsync(ct);
+        return TypedResults.Ok(revisions);
+    }
+
+    private static ProblemHttpResult Forbidden(IStringLocalizer<UiStrings> l) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Status.403.Title"], detail: l["Topic.NotAllowed"]);
+
+    /// <summary>One-click actions from the topic page (plain forms, no JavaScript), each back to the post.</summary>
+    public static IEndpointRouteBuilder MapTopicFormEndpoints(this IEndpointRouteBuilder app)
+    {
+        var forms = app.MapGroup("/t/{id:long}").RequireAuthorization().ExcludeFromDescription();
+        forms.MapPost("/accept/{postId:long}", async (long id, long postId, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
+            Back(await topics.AcceptAsync(user, id, postId, ct), $"/t/{id}"));
+        forms.MapPost("/react/{postId:long}", async (long id, long postId, [FromForm] ReactionKind kind, [FromForm] int number, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
+            Back(await topics.ToggleReactionAsync(user, postId, kind, ct), $"/t/{id}{PageOf(number)}#post-{number}"));
+        forms.MapPost("/delete/{postId:long}", async (long id, long postId, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
+        {
+            var change = await topics.DeleteAsync(user, postId, ct);
+            return Back(change, change.Value?.Number == 1 ? "/" : $"/t/{id}");
+        });
+        forms.MapPost("/state", async (long id, [FromForm] bool? locked, [FromForm] bool? pinned, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
+            Back(await topics.SetStateAsync(user, id, locked, pinned, ct), $"/t/{id}"));
+        return app;
+    }
+
+    private static string PageOf(int number) => number > TopicPage.PageSize ? $"?page={((number - 1) / TopicPage.PageSize) + 1}" : "";
+
+    private static IResult Back<T>(Change<T> change, string to) => change.Outcome switch
+    {
+        Outcome.Ok => TypedResults.LocalRedirect(IdentityRedirectManager.SafeReturnUrl(to)),
+        Outcome.NotFound => TypedResults.NotFound(),
+        _ => TypedResults.Forbid(),
+    };
+}
+
+/// <summary>Whether the reaction is now there.</summary>
+public sealed record ReactionResponse(ReactionKind Kind, bool Active);
+
+/// <summary>An earlier version of a post.</summary>
+public sealed record RevisionResponse(string BodyMarkdown, string? Title, string? Reason, string Editor, DateTime EditedAt);

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Spaces;
+
+namespace Tribu.Web.Features.Topics;
+
+/// <summary>Who may do what with topics and posts: decided here only, for pages and API alike.</summary>
+public static class TopicPermissions
+{
+    public static Guid? MemberId(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public static bool IsStaff(ClaimsPrincipal user) => SpaceAccess.IsStaff(user);
+
+    public static bool CanStartTopic(Space space, TopicKind kind, ClaimsPrincipal user) =>
+        MemberId(user) is not null
+        && SpaceAccess.CanRead(space.Visibility, user)
+        && (IsStaff(user) || (!space.StaffOnlyTopics && kind != TopicKind.Announcement));
+
+    public static bool CanReply(Topic topic, Space space, ClaimsPrincipal user) =>
+        MemberId(user) is not null && SpaceAccess.CanRead(space.Visibility, user) && !topic.IsDeleted && (!topic.IsLocked || IsStaff(user));
+
+    /// <summary>The asker, or staff, picks the answer of a question.</summary>
+    public static bool CanAcceptAnswer(Topic topic, ClaimsPrincipal user) =>
+        topic.Kind == TopicKind.Question && (MemberId(user) == topic.AuthorId || IsStaff(user));
+
+    public static bool CanEdit(Post post, Topic topic, ClaimsPrincipal user) => !post.IsDeleted && CanEdit(post.AuthorId, topic, user);
+
+    public static bool CanEdit(Guid postAuthorId, Topic topic, ClaimsPrincipal user) =>
+        IsStaff(user) || (MemberId(user) == postAuthorId && !topic.IsLocked);
+
+    public static bool CanDelete(Post post, ClaimsPrincipal user) => !post.IsDeleted && CanDelete(post.AuthorId, user);
+
+    public static bool CanDelete(Guid postAuthorId, ClaimsPrincipal user) => IsStaff(user) || MemberId(user) == postAuthorId;
+
+    public static bool CanLock(ClaimsPrincipal user) => IsStaff(user);
+
+    public static bool CanPin(ClaimsPrincipal user) => IsStaff(user);
+
+    public static bool CanReact(Post post, ClaimsPrincipal user) => !post.IsDeleted && CanReact(post.AuthorId, user);
+
+    /// <summary>Any signed-in member, on someone else's post.</summary>
+    public static bool CanReact(Guid postAuthorId, ClaimsPrincipal user) => MemberId(user) is { } id && id != postAuthorId;
+}

@@ -1,0 +1,247 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Tribu.Web.Features.Spaces;
+using Tribu.Web.Platform.Data;
+using Tribu.Web.Resources;
+
+namespace Tribu.Web.Features.Topics;
+
+public enum Outcome
+{
+    Ok,
+    Invalid,
+    NotFound,
+    Forbidden,
+}
+
+/// <summary>The result of a change: the value, or why not (field errors keyed like the request's properties).</summary>
+public sealed record Change<T>(Outcome Outcome, T? Value = default, Dictionary<string, string[]>? Errors = null)
+{
+    public bool Succeeded => Outcome == Outcome.Ok;
+    public static Change<T> Ok(T value) => new(Outcome.Ok, value);
+    public static Change<T> Invalid(Dictionary<string, string[]> errors) => new(Outcome.Invalid, default, errors);
+    public static Change<T> NotFound() => new(Outcome.NotFound);
+    public static Change<T> Forbidden() => new(Outcome.Forbidden);
+}
+
+/// <summary>A new topic as a form or the API sends it. Tags: comma-separated.</summary>
+public sealed record NewTopic(string? Kind, string? Title, string? Body, string? Tags, bool Pinned = false);
+
+/// <summary>Starting topics, replying, accepting answers, reacting, editing, deleting, locking: for pages and API alike.</summary>
+public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l)
+{
+    public const int TitleMinLength = 5;
+    public const int MaxTags = 5;
+
+    public async Task<Change<Topic>> StartAsync(ClaimsPrincipal user, string spaceSlug, NewTopic input, CancellationToken ct = default)
+    {
+        var space = await db.Spaces.FirstOrDefaultAsync(s => s.Slug == spaceSlug, ct);
+        if (space is null || !SpaceAccess.CanRead(space.Visibility, user)) return Change<Topic>.NotFound();
+        var errors = new Dictionary<string, string[]>();
+        if (!Enum.TryParse<TopicKind>(input.Kind ?? nameof(TopicKind.Discussion), ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        {
+            errors["Kind"] = [l["Topic.KindInvalid"]];
+        }
+        if (TopicPermissions.MemberId(user) is not { } authorId || (errors.Count == 0 && !TopicPermissions.CanStartTopic(space, kind, user)))
+        {
+            return Change<Topic>.Forbidden();
+        }
+        var title = (input.Title ?? "").Trim();
+        if (title.Length < TitleMinLength || title.Length > Topic.TitleMaxLength)
+        {
+            errors["Title"] = [l["Topic.TitleLength", TitleMinLength, Topic.TitleMaxLength]];
+        }
+        ValidateBody(input.Body, errors);
+        var tags = ParseTags(input.Tags, errors);
+        if (errors.Count > 0) return Change<Topic>.Invalid(errors);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var topic = new Topic
+        {
+            SpaceId = space.Id,
+            AuthorId = authorId,
+            Kind = kind,
+            Title = title,
+            Slug = TopicsFeature.Slugify(title),
+            Tags = tags.Length == 0 ? null : string.Join(',', tags),
+            IsPinned = input.Pinned && TopicPermissions.CanPin(user),
+            CreatedAt = now,
+            LastPostAt = now,
+        };
+        db.Topics.Add(topic);
+        db.Posts.Add(new Post { Topic = topic, AuthorId = authorId, Number = 1, BodyMarkdown = input.Body!.Trim(), BodyHtml = markdown.Render(input.Body.Trim()), CreatedAt = now });
+        await db.SaveChangesAsync(ct);
+        return Change<Topic>.Ok(topic);
+    }
+
+    public async Task<Change<Post>> ReplyAsync(ClaimsPrincipal user, long topicId, string? body, int? replyToNumber = null, CancellationToken ct = default)
+    {
+        var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Post>.NotFound();
+        if (!TopicPermissions.CanReply(topic, topic.Space, user)) return Change<Post>.Forbidden();
+        var errors = new Dictionary<string, string[]>();
+        ValidateBody(body, errors);
+        if (errors.Count > 0) return Change<Post>.Invalid(errors);
+
+        long? replyTo = replyToNumber is { } n
+            ? await db.Posts.Where(p => p.TopicId == topicId && p.Number == n).Select(p => (long?)p.Id).FirstOrDefaultAsync(ct)
+            : null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Two replies at once may pick the same number: the unique index refuses one, which retries with the next.
+        for (var attempt = 0; ; attempt++)
+        {
+            var number = await db.Posts.Where(p => p.TopicId == topicId).MaxAsync(p => p.Number, ct) + 1;
+            var post = new Post
+            {
+                TopicId = topicId, AuthorId = TopicPermissions.MemberId(user)!.Value, Number = number, ReplyToPostId = replyTo,
+                BodyMarkdown = body!.Trim(), BodyHtml = markdown.Render(body.Trim()), CreatedAt = now,
+            };
+            db.Posts.Add(post);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException) when (attempt < 4)
+            {
+                db.Entry(post).State = EntityState.Detached;
+                continue;
+            }
+            await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.ReplyCount, t => t.ReplyCount + 1)
+                .SetProperty(t => t.LastPostAt, now), ct);
+            return Change<Post>.Ok(post);
+        }
+    }
+
+    /// <summary>Marks a reply as the answer; choosing the current answer again un-marks it.</summary>
+    public async Task<Change<Topic>> AcceptAsync(ClaimsPrincipal user, long topicId, long postId, CancellationToken ct = default)
+    {
+        var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Topic>.NotFound();
+        if (!TopicPermissions.CanAcceptAnswer(topic, user)) return Change<Topic>.Forbidden();
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId && p.TopicId == topicId && !p.IsDeleted && p.Number > 1, ct);
+        if (post is null) return Change<Topic>.NotFound();
+        topic.AcceptedPostId = topic.AcceptedPostId == postId ? null : postId;
+        await db.SaveChangesAsync(ct);
+        return Change<Topic>.Ok(topic);
+    }
+
+    /// <summary>Adds the reaction, or takes it back when it is already there. One of each kind per member.</summary>
+    public async Task<Change<bool>> ToggleReactionAsync(ClaimsPrincipal user, long postId, ReactionKind kind, CancellationToken ct = default)
+    {
+        var post = await ReadablePostAsync(user, postId, ct);
+        if (post is null) return Change<bool>.NotFound();
+        if (!TopicPermissions.CanReact(post, user) || !Enum.IsDefined(kind)) return Change<bool>.Forbidden();
+        var memberId = TopicPermissions.MemberId(user)!.Value;
+        var removed = await db.PostReactions.Where(r => r.PostId == postId && r.MemberId == memberId && r.Kind == kind).ExecuteDeleteAsync(ct);
+        if (removed > 0) return Change<bool>.Ok(false);
+        db.PostReactions.Add(new PostReaction { PostId = postId, MemberId = memberId, Kind = kind, CreatedAt = clock.GetUtcNow().UtcDateTime });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same reaction sent twice at once: it is there once, which is what was asked.
+        }
+        return Change<bool>.Ok(true);
+    }
+
+    /// <summary>Edits a post (and the title, for an opening post), keeping what it said before as a revision.</summary>
+    public async Task<Change<Post>> EditAsync(ClaimsPrincipal user, long postId, string? body, string? title, string? reason, CancellationToken ct = default)
+    {
+        var post = await ReadablePostAsync(user, postId, ct);
+        if (post is null) return Change<Post>.NotFound();
+        var topic = post.Topic!;
+        if (!TopicPermissions.CanEdit(post, topic, user)) return Change<Post>.Forbidden();
+        var errors = new Dictionary<string, string[]>();
+        ValidateBody(body, errors);
+        var newTitle = title?.Trim();
+        if (post.Number == 1 && newTitle is not null && (newTitle.Length < TitleMinLength || newTitle.Length > Topic.TitleMaxLength))
+        {
+            errors["Title"] = [l["Topic.TitleLength", TitleMinLength, Topic.TitleMaxLength]];
+        }
+        if ((reason?.Length ?? 0) > 300) errors["Reason"] = [l["Post.ReasonTooLong", 300]];
+        if (errors.Count > 0) return Change<Post>.Invalid(errors);
+
+        var titleChanged = post.Number == 1 && newTitle is not null && newTitle != topic.Title;
+        if (body!.Trim() == post.BodyMarkdown && !titleChanged) return Change<Post>.Ok(post);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.PostRevisions.Add(new PostRevision
+        {
+            PostId = post.Id, EditorId = TopicPermissions.MemberId(user)!.Value, BodyMarkdown = post.BodyMarkdown,
+            Title = post.Number == 1 ? topic.Title : null, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), CreatedAt = now,
+        });
+        post.BodyMarkdown = body.Trim();
+        post.BodyHtml = markdown.Render(post.BodyMarkdown);
+        post.EditedAt = now;
+        if (titleChanged)
+        {
+            topic.Title = newTitle!;
+            topic.Slug = TopicsFeature.Slugify(newTitle!);
+        }
+        await db.SaveChangesAsync(ct);
+        return Change<Post>.Ok(post);
+    }
+
+    /// <summary>Soft delete: the post disappears from pages; deleting the opening post removes the topic.</summary>
+    public async Task<Change<Post>> DeleteAsync(ClaimsPrincipal user, long postId, CancellationToken ct = default)
+    {
+        var post = await ReadablePostAsync(user, postId, ct);
+        if (post is null) return Change<Post>.NotFound();
+        if (!TopicPermissions.CanDelete(post, user)) return Change<Post>.Forbidden();
+        post.IsDeleted = true;
+        var topic = post.Topic!;
+        if (post.Number == 1)
+        {
+            topic.IsDeleted = true;
+        }
+        else
+        {
+            topic.ReplyCount = Math.Max(0, topic.ReplyCount - 1);
+            if (topic.AcceptedPostId == post.Id) topic.AcceptedPostId = null;
+        }
+        await db.SaveChangesAsync(ct);
+        return Change<Post>.Ok(post);
+    }
+
+    public async Task<Change<Topic>> SetStateAsync(ClaimsPrincipal user, long topicId, bool? locked, bool? pinned, CancellationToken ct = default)
+    {
+        var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Topic>.NotFound();
+        if ((locked is not null && !TopicPermissions.CanLock(user)) || (pinned is not null && !TopicPermissions.CanPin(user))) return Change<Topic>.Forbidden();
+        topic.IsLocked = locked ?? topic.IsLocked;
+        topic.IsPinned = pinned ?? topic.IsPinned;
+        await db.SaveChangesAsync(ct);
+        return Change<Topic>.Ok(topic);
+    }
+
+    private async Task<Post?> ReadablePostAsync(ClaimsPrincipal user, long postId, CancellationToken ct)
+    {
+        var post = await db.Posts.Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == postId && !p.IsDeleted, ct);
+        return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!.Visibility, user) ? post : null;
+    }
+
+    private void ValidateBody(string? body, Dictionary<string, string[]> errors)
+    {
+        var length = body?.Trim().Length ?? 0;
+        if (length == 0) errors["Body"] = [l["Post.BodyRequired"]];
+        else if (length > Post.BodyMaxLength) errors["Body"] = [l["Post.BodyTooLong", Post.BodyMaxLength, length]];
+    }
+
+    private string[] ParseTags(string? tags, Dictionary<string, string[]> errors)
+    {
+        var list = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => t.TrimStart('#').ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToArray();
+        if (list.Length > MaxTags || list.Any(t => t.Length > 30 || !TagRegex().IsMatch(t)))
+        {
+            errors["Tags"] = [l["Topic.TagsInvalid", MaxTags]];
+        }
+        return list;
+    }
+
+    [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{N}\-]*$")]
+    private static partial Regex TagRegex();
+}
