@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tribu.Tests.Infrastructure;
+using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Spaces;
+
+namespace Tribu.Tests.Features.Topics;
+
+/// <summary>Topics and replies through the API and the pages; run on SQLite and on PostgreSQL.</summary>
+public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFactory>(factory) where TFactory : TribuAppFactory
+{
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    private static async Task<long> StartAsync(TribuClient client, string space, string kind = "Question", string title = "Battery drains overnight", string body = "Any idea why?")
+    {
+        var response = await client.Http.PostAsJsonAsync($"/api/v1/spaces/{space}/topics", new { kind, title, body, tags = "battery, winter" });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await JsonAsync(response)).GetProperty("id").GetInt64();
+    }
+
+    private static async Task<long> ReplyAsync(TribuClient client, long topic, string body = "Check the firmware.")
+    {
+        var response = await client.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await JsonAsync(response)).GetProperty("id").GetInt64();
+    }
+
+    [Fact]
+    public async Task StartTopic_InvalidInput_Returns400WithEachFieldsReason()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member, "fr");
+
+        var response = await member.Http.PostAsJsonAsync($"/api/v1/spaces/{space}/topics",
+            new { kind = "Question", title = "Hi", body = new string('x', 20_001), tags = "ok, not ok!" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = (await JsonAsync(response)).GetProperty("errors");
+        errors.GetProperty("Title")[0].GetString().ShouldBe("Un titre fait de 5 à 150 caractères.");
+        errors.GetProperty("Body")[0].GetString()!.ShouldContain("20");
+        errors.TryGetProperty("Tags", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task StartTopic_RespectsWhoMayPostWhat()
+    {
+        var open = await TestSpaces.CreateAsync(App);
+        var staffOnly = await TestSpaces.CreateAsync(App, staffOnly: true);
+        using var anonymous = App.CreateTribuClient();
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var manager = await TestMembers.LoggedInAsync(App, Roles.CommunityManager);
+        var topic = new { kind = "Discussion", title = "Hello everyone", body = "Nice to meet you." };
+
+        (await anonymous.Http.PostAsJsonAsync($"/api/v1/spaces/{open}/topics", topic)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await member.Http.PostAsJsonAsync($"/api/v1/spaces/{staffOnly}/topics", topic)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await member.Http.PostAsJsonAsync($"/api/v1/spaces/{open}/topics", topic with { kind = "Announcement" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await member.Http.PostAsJsonAsync($"/api/v1/spaces/{open}/topics", topic)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await manager.Http.PostAsJsonAsync($"/api/v1/spaces/{staffOnly}/topics", topic with { kind = "Announcement" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Question_AnsweredThenAcceptedByTheAsker_ShowsSolvedEverywhere()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var asker = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var helper = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(asker, space);
+        var answer = await ReplyAsync(helper, topic, "Turn off **boost** mode.");
+
+        (await helper.Http.PutAsJsonAsync($"/api/v1/topics/{topic}/accepted-answer", new { postId = answer })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await asker.Http.PutAsJsonAsync($"/api/v1/topics/{topic}/accepted-answer", new { postId = answer })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        var detail = await JsonAsync(await asker.Http.GetAsync($"/api/v1/topics/{topic}"));
+        detail.GetProperty("acceptedPostId").GetInt64().ShouldBe(answer);
+        detail.GetProperty("posts")[1].GetProperty("bodyHtml").GetString()!.ShouldContain("<strong>boost</strong>");
+        var list = await JsonAsync(await asker.Http.GetAsync($"/api/v1/spaces/{space}/topics"));
+        list[0].GetProperty("solved").GetBoolean().ShouldBeTrue();
+        var page = await App.CreateTribuClient().GetAsync($"/t/{topic}");
+        page.Document.QuerySelector(".accepted-answer")!.TextContent.ShouldContain("Turn off boost mode.");
+        (await App.CreateTribuClient().GetAsync($"/s/{space}?sort=solved")).Text.ShouldContain("Battery drains overnight");
+    }
+
+    [Fact]
+    public async Task LockedTopic_RefusesMemberRepliesButNotStaff()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var moderator = await TestMembers.LoggedInAsync(App, Roles.Moderator);
+        var topic = await StartAsync(member, space, "Discussion", "Heated debate about gears");
+
+        (await member.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { locked = true })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await moderator.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { locked = true })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        (await member.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body = "One more thing" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await member.GetAsync($"/t/{topic}")).Text.ShouldContain("This topic is locked: no new replies.");
+        await ReplyAsync(moderator, topic, "Closing this, thanks all.");
+    }
+
+    [Fact]
+    public async Task Edit_OwnPostKeepsARevisionAndSomeoneElsesIsRefused()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var author = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var other = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(author, space, "Discussion", "My first ride", "It was gret.");
+        var firstPost = (await JsonAsync(await author.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("id").GetInt64();
+
+        (await other.Http.PutAsJsonAsync($"/api/v1/posts/{firstPost}", new { body = "Vandalised" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var denied = await other.FollowAsync((await other.GetAsync($"/p/{firstPost}/edit")).Response);
+        denied.Status.ShouldBe(HttpStatusCode.Forbidden);
+        denied.Document.QuerySelector("h1")!.TextContent.ShouldBe("Access denied");
+
+        var edited = await author.Http.PutAsJsonAsync($"/api/v1/posts/{firstPost}", new { body = "It was great.", title = "My first long ride", reason = "typo" });
+        edited.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await JsonAsync(edited)).GetProperty("editedAt").ValueKind.ShouldNotBe(JsonValueKind.Null);
+        var revisions = await JsonAsync(await other.Http.GetAsync($"/api/v1/posts/{firstPost}/revisions"));
+        revisions.GetArrayLength().ShouldBe(1);
+        revisions[0].GetProperty("bodyMarkdown").GetString().ShouldBe("It was gret.");
+        revisions[0].GetProperty("title").GetString().ShouldBe("My first ride");
+        revisions[0].GetProperty("reason").GetString().ShouldBe("typo");
+        (await App.CreateTribuClient().GetAsync($"/p/{firstPost}/revisions")).Text.ShouldContain("It was gret.");
+    }
+
+    [Fact]
+    public async Task Reactions_ToggleOncePerKindAndNeverOnOnesOwnPost()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var author = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var fan = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(author, space, "Discussion", "Photos from Brittany");
+        var post = (await JsonAsync(await author.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("id").GetInt64();
+
+        (await author.Http.PostAsync($"/api/v1/posts/{post}/reactions/Like", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await JsonAsync(await fan.Http.PostAsync($"/api/v1/posts/{post}/reactions/Like", null))).GetProperty("active").GetBoolean().ShouldBeTrue();
+        (await JsonAsync(await fan.Http.PostAsync($"/api/v1/posts/{post}/reactions/Thanks", null))).GetProperty("active").GetBoolean().ShouldBeTrue();
+        var counts = (await JsonAsync(await fan.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0];
+        (counts.GetProperty("likes").GetInt32(), counts.GetProperty("thanks").GetInt32()).ShouldBe((1, 1));
+
+        (await JsonAsync(await fan.Http.PostAsync($"/api/v1/posts/{post}/reactions/Like", null))).GetProperty("active").GetBoolean().ShouldBeFalse();
+        (await JsonAsync(await fan.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("likes").GetInt32().ShouldBe(0);
+
+        // The page's button does the same, without JavaScript.
+        var page = await fan.SubmitFormAsync($"/t/{topic}", f => f.GetAttribute("action") == $"/t/{topic}/react/{post}" && f.InnerHtml.Contains("value=\"Insightful\"", StringComparison.Ordinal),
+            new Dictionary<string, string>());
+        page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await JsonAsync(await fan.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("insightful").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Delete_ReplyLowersTheCountAndOpeningPostRemovesTheTopic()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var author = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var other = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(author, space, "Discussion", "Short-lived topic");
+        var reply = await ReplyAsync(other, topic);
+
+        (await author.Http.DeleteAsync($"/api/v1/posts/{reply}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await other.Http.DeleteAsync($"/api/v1/posts/{reply}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await JsonAsync(await author.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("replies").GetInt32().ShouldBe(0);
+
+        var opening = (await JsonAsync(await author.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("id").GetInt64();
+        (await author.Http.DeleteAsync($"/api/v1/posts/{opening}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await author.Http.GetAsync($"/api/v1/topics/{topic}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await App.CreateTribuClient().GetAsync($"/t/{topic}")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PrivateSpace_IsInvisibleToMembersAndAnonymousEverywhere()
+    {
+        var beta = await TestSpaces.CreateAsync(App, SpaceVisibility.Invite);
+        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
+        var topic = await StartAsync(admin, beta, "Discussion", "Secret cargo prototype");
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var anonymous = App.CreateTribuClient();
+
+        foreach (var client in new[] { member, anonymous })
+        {
+            (await client.GetAsync($"/s/{beta}")).Status.ShouldBe(HttpStatusCode.NotFound);
+            (await client.GetAsync($"/t/{topic}")).Status.ShouldBe(HttpStatusCode.NotFound);
+            (await client.Http.GetAsync($"/api/v1/topics/{topic}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await client.Http.GetAsync($"/api/v1/spaces/{beta}/topics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await client.GetAsync("/")).Text.ShouldNotContain("Secret cargo prototype");
+            (await client.Http.GetStringAsync("/api/v1/spaces")).ShouldNotContain(beta);
+        }
+        (await member.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body = "peek" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await admin.GetAsync($"/t/{topic}")).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task HtmlInTitlesAndBodies_IsShownAsTextNeverRun()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(member, space, "Discussion", "<script>alert('t')</script> Title", "<img src=x onerror=alert(1)> body");
+
+        foreach (var url in new[] { $"/t/{topic}", $"/s/{space}", "/" })
+        {
+            var page = await App.CreateTribuClient().GetAsync(url);
+            page.Document.QuerySelectorAll("script").ShouldNotContain(s => s.TextContent.Contains("alert", StringComparison.Ordinal) && s.GetAttribute("type") != "application/ld+json");
+            page.Document.QuerySelectorAll("img[onerror]").ShouldBeEmpty();
+        }
+        var jsonLd = (await App.CreateTribuClient().GetAsync($"/t/{topic}")).Html;
+        jsonLd.ShouldNotContain("<script>alert");
+    }
+
+    [Fact]
+    public async Task ReplyForm_EmptyOrTooLong_ShowsTheReasonAndKeepsTheDraft()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(member, space, "Discussion", "Drafts are precious");
+        var draft = "A long thoughtful reply. " + new string('z', 20_000);
+
+        var page = await member.FollowAsync(await member.SubmitAsync($"/t/{topic}", "reply", new Dictionary<string, string> { ["Reply.Body"] = draft }));
+
+        page.FieldError("Body")!.ShouldContain("20,000");
+        page.Document.QuerySelector("#reply-body")!.TextContent.ShouldBe(draft);
+        var sent = await member.FollowAsync(await member.SubmitAsync($"/t/{topic}", "reply", new Dictionary<string, string> { ["Reply.Body"] = "Short and sweet." }));
+        sent.Document.QuerySelector("#post-2")!.TextContent.ShouldContain("Short and sweet.");
+    }
+
+    [Fact]
+    public async Task ConcurrentReplies_EachGetTheirOwnNumber()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(member, space, "Discussion", "Everybody talks at once");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => member.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body = $"Reply {i}" })));
+
+        results.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
+        var posts = (await JsonAsync(await member.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts").EnumerateArray().ToList();
+        posts.Select(p => p.GetProperty("number").GetInt32()).ShouldBe(Enumerable.Range(1, 9));
+        (await JsonAsync(await member.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("replies").GetInt32().ShouldBe(8);
+    }
+}
+
+public sealed class TopicSqliteTests(SqliteAppFactory app) : TopicTests<SqliteAppFactory>(app), IClassFixture<SqliteAppFactory>;
+
+[Trait("Category", "Postgres")]
+public sealed class TopicPostgresTests(PostgresAppFactory app) : TopicTests<PostgresAppFactory>(app), IClassFixture<PostgresAppFactory>;
