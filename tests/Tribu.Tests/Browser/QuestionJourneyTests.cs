@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using Tribu.Tests.Infrastructure;
+using Tribu.Web.Features.Members;
+
+namespace Tribu.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class QuestionJourneyTests
+{
+    private readonly BrowserAppFactory _app;
+
+    public QuestionJourneyTests(BrowserAppFactory app)
+    {
+        TestEnvironment.RequireChromium();
+        _app = app;
+    }
+
+    private async Task<IPage> LoggedInPageAsync(string email)
+    {
+        var page = await _app.NewPageAsync("fr-FR");
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Adresse e-mail").FillAsync(email);
+        await page.GetByLabel("Mot de passe").FillAsync(TestMembers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).Last.ClickAsync();
+        await Assertions.Expect(page.Locator(".user-chip")).ToBeVisibleAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task MemberAsksInFrench_AnotherAnswers_AuthorAccepts_ListShowsSolved()
+    {
+        var space = await TestSpaces.CreateAsync(_app);
+        var asker = await LoggedInPageAsync(await TestMembers.CreateAsync(_app, Roles.Member, "fr"));
+        await asker.GotoAsync($"/s/{space}");
+        await asker.GetByRole(AriaRole.Link, new() { Name = "Nouveau sujet" }).ClickAsync();
+        await asker.GetByLabel("Question").CheckAsync();
+        await asker.GetByLabel("Titre").FillAsync("Code erreur E23 sur l'écran, que faire ?");
+        await asker.GetByLabel("Message", new() { Exact = true }).FillAsync("Depuis ce matin, l'écran affiche **E23** au démarrage.");
+        await asker.GetByLabel("Étiquettes").FillAsync("écran, erreur");
+        await asker.GetByRole(AriaRole.Button, new() { Name = "Publier le sujet" }).ClickAsync();
+        await Assertions.Expect(asker.GetByRole(AriaRole.Heading, new() { Name = "Code erreur E23 sur l'écran, que faire ?" })).ToBeVisibleAsync();
+        var topicUrl = asker.Url;
+
+        var helper = await LoggedInPageAsync(await TestMembers.CreateAsync(_app, Roles.Member, "fr"));
+        await helper.GotoAsync(topicUrl);
+        await helper.GetByLabel("Votre réponse").FillAsync("Débranchez la batterie 30 secondes : le contrôleur se réinitialise.");
+        await helper.GetByRole(AriaRole.Button, new() { Name = "Publier la réponse" }).ClickAsync();
+        await Assertions.Expect(helper.Locator("#post-2")).ToContainTextAsync("Débranchez la batterie");
+
+        await asker.ReloadAsync();
+        await asker.Locator("#post-2").GetByRole(AriaRole.Button, new() { Name = "Marquer comme la réponse" }).ClickAsync();
+        await Assertions.Expect(asker.GetByRole(AriaRole.Region, new() { Name = "Réponse acceptée" })).ToContainTextAsync("Débranchez la batterie");
+
+        await asker.GotoAsync($"/s/{space}");
+        var row = asker.Locator(".topic-row").Filter(new() { HasText = "Code erreur E23" });
+        await Assertions.Expect(row.Locator(".badge-solved")).ToHaveTextAsync("Résolu");
+    }
+}
