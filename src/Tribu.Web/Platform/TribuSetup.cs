@@ -115,6 +115,7 @@ public static class TribuSetup
         api.MapTopicEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
+        app.MapFeedEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
