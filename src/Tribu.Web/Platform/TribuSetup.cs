@@ -94,6 +94,7 @@ public static class TribuSetup
         // problem details first, and a response with a body is left alone by the outer handler.
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseMiddleware<ErrorPagesAsGetMiddleware>();
 
         app.UseRequestLocalization();
         app.UseRateLimiter();

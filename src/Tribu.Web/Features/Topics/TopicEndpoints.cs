@@ -6,6 +6,7 @@ using Microsoft.Extensions.Localization;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Platform.Data;
+using Tribu.Web.Platform.Security;
 using Tribu.Web.Resources;
 
 namespace Tribu.Web.Features.Topics;
@@ -148,7 +149,8 @@ public static class TopicEndpoints
     /// <summary>One-click actions from the topic page (plain forms, no JavaScript), each back to the post.</summary>
     public static IEndpointRouteBuilder MapTopicFormEndpoints(this IEndpointRouteBuilder app)
     {
-        var forms = app.MapGroup("/t/{id:long}").RequireAuthorization().ExcludeFromDescription();
+        var forms = app.MapGroup("/t/{id:long}").RequireAuthorization().ExcludeFromDescription()
+            .AddEndpointFilter<AntiforgeryFilter>();
         forms.MapPost("/accept/{postId:long}", async (long id, long postId, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
             Back(await topics.AcceptAsync(user, id, postId, ct), $"/t/{id}"));
         forms.MapPost("/react/{postId:long}", async (long id, long postId, [FromForm] ReactionKind kind, [FromForm] int number, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>

@@ -211,7 +211,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     {
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
         if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Topic>.NotFound();
-        if ((locked is not null && !TopicPermissions.CanLock(user)) || (pinned is not null && !TopicPermissions.CanPin(user))) return Change<Topic>.Forbidden();
+        if (!TopicPermissions.CanLock(user) || (pinned is not null && !TopicPermissions.CanPin(user))) return Change<Topic>.Forbidden();
         topic.IsLocked = locked ?? topic.IsLocked;
         topic.IsPinned = pinned ?? topic.IsPinned;
         await db.SaveChangesAsync(ct);

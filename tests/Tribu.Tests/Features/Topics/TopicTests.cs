@@ -82,6 +82,29 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
     }
 
     [Fact]
+    public async Task ButtonForms_WithoutAntiforgeryToken_DoNothing()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var asker = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var helper = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(asker, space);
+        var answer = await ReplyAsync(helper, topic);
+
+        // What a forged cross-site form would send: the cookie, but no token.
+        var forged = await asker.Http.PostAsync($"/t/{topic}/accept/{answer}", new FormUrlEncodedContent([]));
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await asker.Http.PostAsync($"/t/{topic}/delete/{answer}", new FormUrlEncodedContent([]))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var detail = await JsonAsync(await asker.Http.GetAsync($"/api/v1/topics/{topic}"));
+        detail.GetProperty("acceptedPostId").ValueKind.ShouldBe(JsonValueKind.Null);
+        detail.GetProperty("replies").GetInt32().ShouldBe(1);
+
+        // The page's own button carries the token and works.
+        var accepted = await asker.SubmitFormAsync($"/t/{topic}", f => f.GetAttribute("action") == $"/t/{topic}/accept/{answer}", new Dictionary<string, string>());
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await JsonAsync(await asker.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("acceptedPostId").GetInt64().ShouldBe(answer);
+    }
+
+    [Fact]
     public async Task LockedTopic_RefusesMemberRepliesButNotStaff()
     {
         var space = await TestSpaces.CreateAsync(App);
