@@ -8,6 +8,7 @@ using Tribu.Web.Components;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Notifications;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Features.Topics;
 using Tribu.Web.Platform.Data;
@@ -73,6 +74,7 @@ public static class TribuSetup
         services.AddMembersFeature();
         services.AddSpacesFeature();
         services.AddTopicsFeature();
+        services.AddNotificationsFeature(configuration);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -114,9 +116,11 @@ public static class TribuSetup
         api.MapMemberEndpoints();
         api.MapSpaceEndpoints();
         api.MapTopicEndpoints();
+        api.MapNotificationEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();
+        app.MapNotificationFormEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -30,7 +30,7 @@ public sealed record Change<T>(Outcome Outcome, T? Value = default, Dictionary<s
 public sealed record NewTopic(string? Kind, string? Title, string? Body, string? Tags, bool Pinned = false);
 
 /// <summary>Starting topics, replying, accepting answers, reacting, editing, deleting, locking: for pages and API alike.</summary>
-public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l)
+public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier)
 {
     public const int TitleMinLength = 5;
     public const int MaxTags = 5;
@@ -71,8 +71,10 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
             LastPostAt = now,
         };
         db.Topics.Add(topic);
-        db.Posts.Add(new Post { Topic = topic, AuthorId = authorId, Number = 1, BodyMarkdown = input.Body!.Trim(), BodyHtml = markdown.Render(input.Body.Trim()), CreatedAt = now });
+        var opening = db.Posts.Add(new Post { Topic = topic, AuthorId = authorId, Number = 1, BodyMarkdown = input.Body!.Trim(), BodyHtml = markdown.Render(input.Body.Trim()), CreatedAt = now }).Entity;
         await db.SaveChangesAsync(ct);
+        topic.Space = space;
+        await notifier.TopicStartedAsync(topic, opening, ct);
         return Change<Topic>.Ok(topic);
     }
 
@@ -111,6 +113,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
             await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.ReplyCount, t => t.ReplyCount + 1)
                 .SetProperty(t => t.LastPostAt, now), ct);
+            await notifier.RepliedAsync(topic, post, ct);
             return Change<Post>.Ok(post);
         }
     }
@@ -125,6 +128,10 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         if (post is null) return Change<Topic>.NotFound();
         topic.AcceptedPostId = topic.AcceptedPostId == postId ? null : postId;
         await db.SaveChangesAsync(ct);
+        if (topic.AcceptedPostId is not null)
+        {
+            await notifier.AcceptedAsync(topic, post, TopicPermissions.MemberId(user)!.Value, ct);
+        }
         return Change<Topic>.Ok(topic);
     }
 

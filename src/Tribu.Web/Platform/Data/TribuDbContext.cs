@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Notifications;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Features.Topics;
 using Tribu.Web.Platform.Email;
@@ -26,6 +27,9 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<PostReaction> PostReactions => Set<PostReaction>();
     public DbSet<PostRevision> PostRevisions => Set<PostRevision>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Follow> Follows => Set<Follow>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Tribu.Web.Features.Notifications;
+
+public enum NotificationKind
+{
+    /// <summary>Someone replied in a topic you follow.</summary>
+    Reply,
+    /// <summary>Someone @mentioned you.</summary>
+    Mention,
+    /// <summary>A new topic in a space you follow.</summary>
+    NewTopic,
+    /// <summary>Your reply was accepted as the answer.</summary>
+    Accepted,
+}
+
+public enum DeliveryChannel
+{
+    InApp,
+    EmailNow,
+    Digest,
+    None,
+}
+
+public enum FollowKind
+{
+    Topic,
+    Space,
+    Member,
+}
+
+/// <summary>Something that happened for one member.</summary>
+public sealed class Notification
+{
+    public long Id { get; set; }
+    public Guid RecipientId { get; set; }
+    public NotificationKind Kind { get; set; }
+    public Guid ActorId { get; set; }
+    public long TopicId { get; set; }
+    public long? PostId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ReadAt { get; set; }
+    /// <summary>Set once the notification has been mailed (at once or in a digest): never mailed twice.</summary>
+    public DateTime? MailedAt { get; set; }
+}
+
+/// <summary>A member following a topic, a space or another member.</summary>
+public sealed class Follow
+{
+    public long Id { get; set; }
+    public Guid FollowerId { get; set; }
+    public FollowKind Kind { get; set; }
+    /// <summary>The topic id, space id or member id, as text.</summary>
+    public string TargetKey { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>How a member wants one kind of notification; no row means the default (in-app).</summary>
+public sealed class NotificationPreference
+{
+    public Guid MemberId { get; set; }
+    public NotificationKind Kind { get; set; }
+    public DeliveryChannel Channel { get; set; }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.HasIndex(n => new { n.RecipientId, n.ReadAt, n.CreatedAt });
+        builder.HasIndex(n => new { n.MailedAt, n.CreatedAt });
+        builder.HasOne<Members.Member>().WithMany().HasForeignKey(n => n.RecipientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FollowConfiguration : IEntityTypeConfiguration<Follow>
+{
+    public void Configure(EntityTypeBuilder<Follow> builder)
+    {
+        builder.Property(f => f.TargetKey).HasMaxLength(40).IsRequired();
+        builder.HasIndex(f => new { f.FollowerId, f.Kind, f.TargetKey }).IsUnique();
+        builder.HasIndex(f => new { f.Kind, f.TargetKey });
+        builder.HasOne<Members.Member>().WithMany().HasForeignKey(f => f.FollowerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NotificationPreferenceConfiguration : IEntityTypeConfiguration<NotificationPreference>
+{
+    public void Configure(EntityTypeBuilder<NotificationPreference> builder)
+    {
+        builder.HasKey(p => new { p.MemberId, p.Kind });
+        builder.HasOne<Members.Member>().WithMany().HasForeignKey(p => p.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
