@@ -16,6 +16,8 @@ public sealed class BrowserAppFactory : TribuAppFactory
     public string BaseUrl { get; private set; } = "";
     public bool Available { get; private set; }
 
+    protected override Uri ClientBaseAddress => new(BaseUrl);
+
     public override async ValueTask InitializeAsync()
     {
         if (!File.Exists(TestEnvironment.ChromiumPath))

@@ -89,8 +89,11 @@ public class TribuAppFactory(TestDatabase database = TestDatabase.Sqlite, IReadO
     public Task<T> WithDbAsync<T>(Func<TribuDbContext, Task<T>> work) =>
         WithScopeAsync(sp => work(sp.GetRequiredService<TribuDbContext>()));
 
+    /// <summary>Where clients send requests; the in-memory server unless a real port is in use.</summary>
+    protected virtual Uri ClientBaseAddress => new("http://localhost");
+
     public TribuClient CreateTribuClient(string? acceptLanguage = "en") =>
-        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), acceptLanguage);
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = ClientBaseAddress }), acceptLanguage);
 
     public override async ValueTask DisposeAsync()
     {

@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+using Tribu.Tests.Infrastructure;
+using Tribu.Web.Features.Members;
+
+namespace Tribu.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class LiveNotificationTests
+{
+    private readonly BrowserAppFactory _app;
+
+    public LiveNotificationTests(BrowserAppFactory app)
+    {
+        TestEnvironment.RequireChromium();
+        _app = app;
+    }
+
+    [Fact]
+    public async Task Mention_AppearsLiveOnTheMentionedMembersOpenPage()
+    {
+        var space = await TestSpaces.CreateAsync(_app);
+        var listenerEmail = await TestMembers.CreateAsync(_app, Roles.Member, "en");
+        var listener = await _app.NewPageAsync();
+        await listener.GotoAsync("/account/login");
+        await listener.GetByLabel("E-mail address").FillAsync(listenerEmail);
+        await listener.GetByLabel("Password").FillAsync(TestMembers.Password);
+        await listener.GetByRole(AriaRole.Button, new() { Name = "Log in" }).Last.ClickAsync();
+        await listener.GotoAsync($"/s/{space}");
+        var badge = listener.Locator("[data-live-unread]");
+        await Assertions.Expect(badge).ToHaveAttributeAsync("aria-label", "Notifications: 0 unread");
+        var handle = (await listener.Locator(".user-chip").GetAttributeAsync("href"))!.Split('/').Last();
+
+        // Another member mentions them, elsewhere, while their page stays open.
+        using var other = await TestMembers.LoggedInAsync(_app, Roles.Member);
+        var created = await other.Http.PostAsync($"/api/v1/spaces/{space}/topics",
+            System.Net.Http.Json.JsonContent.Create(new { kind = "Discussion", title = "Calling a friend", body = $"What do you think, @{handle}?" }));
+        created.EnsureSuccessStatusCode();
+
+        await Assertions.Expect(badge.Locator(".count")).ToHaveTextAsync("1");
+        await Assertions.Expect(badge).ToHaveAttributeAsync("aria-label", "Notifications: 1 unread");
+        await badge.ClickAsync();
+        await listener.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("mentioned you in \"Calling a friend\"") }).ClickAsync();
+        await Assertions.Expect(listener.GetByRole(AriaRole.Heading, new() { Name = "Calling a friend" })).ToBeVisibleAsync();
+    }
+}
