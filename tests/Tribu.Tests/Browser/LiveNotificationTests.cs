@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Tribu.Tests.Infrastructure;
 using Tribu.Web.Features.Members;
@@ -14,6 +15,27 @@ public sealed class LiveNotificationTests
     {
         TestEnvironment.RequireChromium();
         _app = app;
+    }
+
+    [Fact]
+    public async Task Reply_AppearsLiveOnAnOpenTopicPage()
+    {
+        var space = await TestSpaces.CreateAsync(_app);
+        using var author = await TestMembers.LoggedInAsync(_app, Roles.Member);
+        var created = await author.Http.PostAsync($"/api/v1/spaces/{space}/topics",
+            System.Net.Http.Json.JsonContent.Create(new { kind = "Discussion", title = "Live thread", body = "Who is riding tomorrow?" }));
+        var topic = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+
+        // An anonymous reader keeps the page open.
+        var reader = await _app.NewPageAsync();
+        await reader.GotoAsync($"/t/{topic}");
+        await Assertions.Expect(reader.Locator("#post-1")).ToBeVisibleAsync();
+        await reader.WaitForTimeoutAsync(500);
+
+        (await author.Http.PostAsync($"/api/v1/topics/{topic}/replies", System.Net.Http.Json.JsonContent.Create(new { body = "Me! 8 am at the bridge." }))).EnsureSuccessStatusCode();
+
+        await Assertions.Expect(reader.Locator("#post-2")).ToContainTextAsync("8 am at the bridge");
+        await Assertions.Expect(reader.Locator("#live-status")).ToHaveTextAsync("The topic has new activity.");
     }
 
     [Fact]

@@ -5,14 +5,17 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Features.Admin;
 
 /// <summary>Reads the brand and policies through the cache (every page needs them); saving invalidates it.</summary>
-public sealed class SiteSettingsService(TribuDbContext db, HybridCache cache, TimeProvider clock)
+public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<TribuDbContext> dbFactory, HybridCache cache, TimeProvider clock)
 {
     private const string CacheKey = "site-settings";
 
     public async Task<SiteSettings> GetAsync(CancellationToken ct = default) =>
         await cache.GetOrCreateAsync(CacheKey, async token =>
-            await db.SiteSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == SiteSettings.SingletonId, token) ?? new SiteSettings(),
-            cancellationToken: ct);
+        {
+            // Its own context: App, layout and page all ask for the settings while rendering side by side.
+            await using var context = await dbFactory.CreateDbContextAsync(token);
+            return await context.SiteSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == SiteSettings.SingletonId, token) ?? new SiteSettings();
+        }, cancellationToken: ct);
 
     public async Task SaveAsync(SiteSettings changed, CancellationToken ct = default)
     {

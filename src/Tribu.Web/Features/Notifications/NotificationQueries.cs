@@ -8,8 +8,10 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock)
 {
     public const int PageSize = 30;
 
-    public Task<int> UnreadCountAsync(Guid memberId, CancellationToken ct = default) =>
-        db.Notifications.CountAsync(n => n.RecipientId == memberId && n.ReadAt == null, ct);
+    public Task<int> UnreadCountAsync(Guid memberId, CancellationToken ct = default) => UnreadCountAsync(db, memberId, ct);
+
+    public static Task<int> UnreadCountAsync(TribuDbContext context, Guid memberId, CancellationToken ct = default) =>
+        context.Notifications.CountAsync(n => n.RecipientId == memberId && n.ReadAt == null, ct);
 
     public async Task<NotificationPage> ListAsync(Guid memberId, int page, CancellationToken ct = default)
     {

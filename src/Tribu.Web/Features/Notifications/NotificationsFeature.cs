@@ -16,7 +16,7 @@ public static class NotificationsFeature
     {
         services.Configure<SiteOptions>(configuration.GetSection("Site"));
         services.AddHttpContextAccessor();
-        services.AddSingleton<INotificationBus, InProcessNotificationBus>();
+        services.AddSingleton<ILiveBus, InProcessLiveBus>();
         services.AddScoped<Notifier>();
         services.AddScoped<NotificationMails>();
         services.AddScoped<NotificationQueries>();
@@ -101,47 +101,14 @@ public static class NotificationsFeature
         }).RequireAuthorization().AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();
 
         // Server-sent events: the unread count now, then each time it changes. Works across instances once the bus is Redis.
-        app.MapGet("/notifications/stream", async (HttpContext http, ClaimsPrincipal user, INotificationBus bus, IServiceScopeFactory scopes, CancellationToken ct) =>
+        app.MapGet("/notifications/stream", async (HttpContext http, ClaimsPrincipal user, ILiveBus bus, IServiceScopeFactory scopes, CancellationToken ct) =>
         {
             var me = TopicPermissions.MemberId(user)!.Value;
-            http.Response.Headers.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            http.Response.Headers["X-Accel-Buffering"] = "no";
-            async Task SendAsync()
+            await ServerSentEvents.StreamAsync(http, bus, LiveChannels.Member(me), "unread", async () =>
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var unread = await scope.ServiceProvider.GetRequiredService<NotificationQueries>().UnreadCountAsync(me, ct);
-                await http.Response.WriteAsync($"event: unread\ndata: {unread}\n\n", ct);
-                await http.Response.Body.FlushAsync(ct);
-            }
-            try
-            {
-                await SendAsync();
-                using var heartbeat = new PeriodicTimer(TimeSpan.FromSeconds(25));
-                var signals = bus.ListenAsync(me, ct).GetAsyncEnumerator(ct);
-                var next = signals.MoveNextAsync().AsTask();
-                var beat = heartbeat.WaitForNextTickAsync(ct).AsTask();
-                while (!ct.IsCancellationRequested)
-                {
-                    var done = await Task.WhenAny(next, beat);
-                    if (done == next)
-                    {
-                        if (!await next) break;
-                        await SendAsync();
-                        next = signals.MoveNextAsync().AsTask();
-                    }
-                    else
-                    {
-                        await http.Response.WriteAsync(": keep-alive\n\n", ct);
-                        await http.Response.Body.FlushAsync(ct);
-                        beat = heartbeat.WaitForNextTickAsync(ct).AsTask();
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // The reader left.
-            }
+                return (await scope.ServiceProvider.GetRequiredService<NotificationQueries>().UnreadCountAsync(me, ct)).ToString(CultureInfo.InvariantCulture);
+            }, ct);
         }).RequireAuthorization().ExcludeFromDescription();
 
         app.MapPost("/notifications/unsubscribe", async (string? token, NotificationMails mails, NotificationQueries queries, CancellationToken ct) =>

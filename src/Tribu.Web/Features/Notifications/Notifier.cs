@@ -12,7 +12,7 @@ namespace Tribu.Web.Features.Notifications;
 /// Turns community events into notifications: who is told (mentioned members, followers of the topic, the space
 /// or the author), in which way (each member's preference per kind), and only if they may read the topic.
 /// </summary>
-public sealed partial class Notifier(TribuDbContext db, INotificationBus bus, TimeProvider clock, NotificationMails mails, EmailOutbox outbox)
+public sealed partial class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock, NotificationMails mails, EmailOutbox outbox)
 {
     public async Task TopicStartedAsync(Topic topic, Post opening, CancellationToken ct = default)
     {
@@ -72,7 +72,7 @@ public sealed partial class Notifier(TribuDbContext db, INotificationBus bus, Ti
         var mailed = false;
         foreach (var (notification, channel) in created)
         {
-            await bus.PublishAsync(notification.RecipientId, ct);
+            await bus.PublishAsync(LiveChannels.Member(notification.RecipientId), ct);
             if (channel == DeliveryChannel.EmailNow)
             {
                 await mails.QueueAsync(notification, ct);

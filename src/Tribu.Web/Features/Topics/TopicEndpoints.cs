@@ -151,6 +151,17 @@ public static class TopicEndpoints
     {
         var forms = app.MapGroup("/t/{id:long}").RequireAuthorization().ExcludeFromDescription()
             .AddEndpointFilter<AntiforgeryFilter>();
+        // Live: a signal each time the topic changes; the page then fetches its fresh posts.
+        app.MapGet("/t/{id:long}/stream", async Task<IResult> (long id, HttpContext http, ClaimsPrincipal user, TribuDbContext db,
+            Notifications.ILiveBus bus, CancellationToken ct) =>
+        {
+            var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
+            if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Results.NotFound();
+            var version = 0;
+            await Notifications.ServerSentEvents.StreamAsync(http, bus, Notifications.LiveChannels.Topic(id), "changed",
+                () => Task.FromResult((version++).ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
+            return Results.Empty;
+        }).ExcludeFromDescription();
         forms.MapPost("/accept/{postId:long}", async (long id, long postId, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
             Back(await topics.AcceptAsync(user, id, postId, ct), $"/t/{id}"));
         forms.MapPost("/react/{postId:long}", async (long id, long postId, [FromForm] ReactionKind kind, [FromForm] int number, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>

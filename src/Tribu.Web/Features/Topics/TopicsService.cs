@@ -30,7 +30,7 @@ public sealed record Change<T>(Outcome Outcome, T? Value = default, Dictionary<s
 public sealed record NewTopic(string? Kind, string? Title, string? Body, string? Tags, bool Pinned = false);
 
 /// <summary>Starting topics, replying, accepting answers, reacting, editing, deleting, locking: for pages and API alike.</summary>
-public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier)
+public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live)
 {
     public const int TitleMinLength = 5;
     public const int MaxTags = 5;
@@ -114,6 +114,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
                 .SetProperty(t => t.ReplyCount, t => t.ReplyCount + 1)
                 .SetProperty(t => t.LastPostAt, now), ct);
             await notifier.RepliedAsync(topic, post, ct);
+            await ChangedAsync(topicId, ct);
             return Change<Post>.Ok(post);
         }
     }
@@ -132,6 +133,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         {
             await notifier.AcceptedAsync(topic, post, TopicPermissions.MemberId(user)!.Value, ct);
         }
+        await ChangedAsync(topicId, ct);
         return Change<Topic>.Ok(topic);
     }
 
@@ -143,7 +145,11 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         if (!TopicPermissions.CanReact(post, user) || !Enum.IsDefined(kind)) return Change<bool>.Forbidden();
         var memberId = TopicPermissions.MemberId(user)!.Value;
         var removed = await db.PostReactions.Where(r => r.PostId == postId && r.MemberId == memberId && r.Kind == kind).ExecuteDeleteAsync(ct);
-        if (removed > 0) return Change<bool>.Ok(false);
+        if (removed > 0)
+        {
+            await ChangedAsync(post.TopicId, ct);
+            return Change<bool>.Ok(false);
+        }
         db.PostReactions.Add(new PostReaction { PostId = postId, MemberId = memberId, Kind = kind, CreatedAt = clock.GetUtcNow().UtcDateTime });
         try
         {
@@ -153,6 +159,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         {
             // The same reaction sent twice at once: it is there once, which is what was asked.
         }
+        await ChangedAsync(post.TopicId, ct);
         return Change<bool>.Ok(true);
     }
 
@@ -190,6 +197,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
             topic.Slug = TopicsFeature.Slugify(newTitle!);
         }
         await db.SaveChangesAsync(ct);
+        await ChangedAsync(topic.Id, ct);
         return Change<Post>.Ok(post);
     }
 
@@ -211,6 +219,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
             if (topic.AcceptedPostId == post.Id) topic.AcceptedPostId = null;
         }
         await db.SaveChangesAsync(ct);
+        await ChangedAsync(topic.Id, ct);
         return Change<Post>.Ok(post);
     }
 
@@ -222,8 +231,12 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         topic.IsLocked = locked ?? topic.IsLocked;
         topic.IsPinned = pinned ?? topic.IsPinned;
         await db.SaveChangesAsync(ct);
+        await ChangedAsync(topic.Id, ct);
         return Change<Topic>.Ok(topic);
     }
+
+    /// <summary>Open topic pages refresh their posts (new replies, reactions, edits) without a reload.</summary>
+    private ValueTask ChangedAsync(long topicId, CancellationToken ct) => live.PublishAsync(Notifications.LiveChannels.Topic(topicId), ct);
 
     private async Task<Post?> ReadablePostAsync(ClaimsPrincipal user, long postId, CancellationToken ct)
     {

@@ -46,6 +46,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/t/{Id:long}/{Slug?}", $"/t/{question}", Everyone),
             new("GET", "/t/{Id:long}/{Slug?}", $"/t/{inner}", SignedInHidden),
             new("GET", "/t/{Id:long}/{Slug?}", $"/t/{secret}", StaffHidden),
+            new("GET", "/t/{id:long}/stream", $"/t/{question}/stream", Everyone),
+            new("GET", "/t/{id:long}/stream", $"/t/{secret}/stream", StaffHidden),
             new("GET", "/p/{Id:long}/edit", $"/p/{opening}/edit", NotTheirs),
             new("GET", "/p/{Id:long}/revisions", $"/p/{opening}/revisions", Everyone),
             new("GET", "/p/{Id:long}/revisions", $"/p/{secretPost}/revisions", StaffHidden),
