@@ -110,7 +110,7 @@ public static class TribuSetup
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Tribu API"));
 
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<TokenScopeFilter>();
         api.MapAccountEndpoints();
         api.MapSiteEndpoints();
         api.MapMemberEndpoints();

@@ -22,6 +22,27 @@ public static class AccountEndpoints
 
         group.MapGet("/me", GetMeAsync).WithName("GetMyProfile").WithSummary("The signed-in member's profile.").RequireAuthorization();
         group.MapPut("/me", UpdateMeAsync).WithName("UpdateMyProfile").WithSummary("Change one's own profile.").RequireAuthorization();
+
+        var tokens = group.MapGroup("/tokens").RequireAuthorization();
+        tokens.MapGet("/", async (System.Security.Claims.ClaimsPrincipal user, ApiTokenService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListAsync(Topics.TopicPermissions.MemberId(user)!.Value, ct)))
+            .WithName("ListApiTokens").WithSummary("The caller's personal API tokens (never their secrets).");
+        tokens.MapPost("/", async Task<Results<Created<CreatedApiTokenResponse>, ValidationProblem, ProblemHttpResult>> (
+            NewApiTokenRequest request, System.Security.Claims.ClaimsPrincipal user, ApiTokenService service, IStringLocalizer<AccountStrings> l, CancellationToken ct) =>
+        {
+            // A token cannot mint tokens: creating one takes the person's own session.
+            if (user.Identity?.AuthenticationType == ApiTokenAuthenticationHandler.SchemeName)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Tokens.SessionOnly"]);
+            }
+            var (created, errors) = await service.CreateAsync(Topics.TopicPermissions.MemberId(user)!.Value, request, ct);
+            return created is null
+                ? TypedResults.ValidationProblem(errors, title: l["Validation.Title"])
+                : TypedResults.Created($"/api/v1/account/tokens/{created.Token.Id}", created);
+        }).WithName("CreateApiToken").WithSummary("Create a personal API token; its secret is in this response only.");
+        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, System.Security.Claims.ClaimsPrincipal user, ApiTokenService service, CancellationToken ct) =>
+            await service.RevokeAsync(Topics.TopicPermissions.MemberId(user)!.Value, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithName("RevokeApiToken").WithSummary("Revoke a token at once.");
         return api;
     }
 

@@ -8,13 +8,22 @@ namespace Tribu.Web.Features.Accounts;
 
 public static class AccountsFeature
 {
+    public const string CookieOrToken = "CookieOrToken";
+
     public static IServiceCollection AddAccountsFeature(this IServiceCollection services)
     {
         services.AddAuthentication(o =>
-        {
-            o.DefaultScheme = IdentityConstants.ApplicationScheme;
-            o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-        }).AddIdentityCookies();
+            {
+                o.DefaultScheme = CookieOrToken;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            // API calls with "Authorization: Bearer" use a personal token; everything else, the session cookie.
+            .AddPolicyScheme(CookieOrToken, "Session cookie, or API token on /api", o => o.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api") && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -63,6 +72,7 @@ public static class AccountsFeature
         services.AddScoped<SignUpService>();
         services.AddScoped<InvitationService>();
         services.AddScoped<ProfileUpdate>();
+        services.AddScoped<ApiTokenService>();
         services.AddScoped<IdentityRedirectManager>();
         return services;
     }

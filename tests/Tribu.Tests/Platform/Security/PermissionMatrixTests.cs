@@ -129,6 +129,11 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("PUT", "/api/v1/follows/{kind}/{key}", $"/api/v1/follows/Topic/{question}", SignedIn, new { }),
             new("PUT", "/api/v1/follows/{kind}/{key}", $"/api/v1/follows/Topic/{secret}", SignedInStaffHidden, new { }),
             new("DELETE", "/api/v1/follows/{kind}/{key}", $"/api/v1/follows/Space/{open}", SignedIn),
+            // Personal API tokens.
+            new("GET", "/account/manage/tokens", "/account/manage/tokens", SignedIn),
+            new("GET", "/api/v1/account/tokens/", "/api/v1/account/tokens", SignedIn),
+            new("POST", "/api/v1/account/tokens/", "/api/v1/account/tokens", SignedIn, new { }),
+            new("DELETE", "/api/v1/account/tokens/{id:long}", "/api/v1/account/tokens/999999", [Access.NeedsLogin, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             // Platform.
             new("GET", "/health/live", "/health/live", Everyone),
             new("GET", "/health/ready", "/health/ready", Everyone),
