@@ -13,6 +13,7 @@ public sealed record PostRow
     public DateTime CreatedAt { get; init; }
     public DateTime? EditedAt { get; init; }
     public Guid AuthorId { get; init; }
+    public int? ReplyToNumber { get; init; }
     public string AuthorHandle { get; init; } = "";
     public string AuthorName { get; init; } = "";
     public int Likes { get; init; }
@@ -25,7 +26,9 @@ public sealed record PostRow
             .Select(p => new PostRow
             {
                 Id = p.Id, TopicId = p.TopicId, Number = p.Number, BodyHtml = p.BodyHtml, BodyMarkdown = p.BodyMarkdown,
-                CreatedAt = p.CreatedAt, EditedAt = p.EditedAt, AuthorId = p.AuthorId, AuthorHandle = p.Author!.Handle, AuthorName = p.Author.DisplayName,
+                CreatedAt = p.CreatedAt, EditedAt = p.EditedAt, AuthorId = p.AuthorId,
+                ReplyToNumber = db.Posts.Where(r => r.Id == p.ReplyToPostId).Select(r => (int?)r.Number).FirstOrDefault(),
+                AuthorHandle = p.Author!.Handle, AuthorName = p.Author.DisplayName,
                 Likes = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Like),
                 Thanks = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Thanks),
                 Insightful = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Insightful),

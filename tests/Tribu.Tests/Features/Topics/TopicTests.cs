@@ -245,6 +245,24 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
     }
 
     [Fact]
+    public async Task Quote_PrefillsTheReplyAndLinksBackToTheQuotedPost()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var author = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var other = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(author, space, "Discussion", "Quotable thoughts", "Range drops in winter.\nBy a lot.");
+
+        var form = await other.GetAsync($"/t/{topic}?quote=1");
+        var draft = form.Document.QuerySelector("#reply-body")!.TextContent;
+        draft.ShouldContain("> Range drops in winter.\n> By a lot.");
+        var sent = await other.FollowAsync(await other.SubmitAsync($"/t/{topic}?quote=1", "reply", new Dictionary<string, string> { ["Reply.Body"] = draft + "Mine too, about 30 %." }));
+
+        var reply = sent.Document.QuerySelector("#post-2")!;
+        reply.QuerySelector("blockquote")!.TextContent.ShouldContain("Range drops in winter.");
+        reply.QuerySelector("a[href='#post-1']")!.TextContent.ShouldBe("in reply to #1");
+    }
+
+    [Fact]
     public async Task ConcurrentReplies_EachGetTheirOwnNumber()
     {
         var space = await TestSpaces.CreateAsync(App);
