@@ -27,6 +27,19 @@ public static class TopicEndpoints
         topics.MapPut("/posts/{id:long}", EditAsync).WithName("EditPost").WithSummary("Edit a post; the previous text is kept as a revision.").RequireAuthorization();
         topics.MapDelete("/posts/{id:long}", DeleteAsync).WithName("DeletePost").WithSummary("Delete a post (the opening post deletes the topic).").RequireAuthorization();
         topics.MapPost("/posts/{id:long}/reactions/{kind}", ReactAsync).WithName("ToggleReaction").WithSummary("Add a reaction, or take it back if it is there.").RequireAuthorization();
+        topics.MapPost("/posts/{id:long}/bookmark", async Task<Results<Ok<BookmarkResponse>, NotFound, ProblemHttpResult>> (long id, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await topics.ToggleBookmarkAsync(user, id, ct);
+            return change.Outcome switch
+            {
+                Outcome.Ok => TypedResults.Ok(new BookmarkResponse(id, change.Value)),
+                Outcome.NotFound => TypedResults.NotFound(),
+                _ => Forbidden(l),
+            };
+        }).WithName("ToggleBookmark").WithSummary("Keep a post, or let it go if it is kept.").RequireAuthorization();
+        topics.MapGet("/bookmarks", async (ClaimsPrincipal user, TribuDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await TopicsService.BookmarksOf(db, TopicPermissions.MemberId(user)!.Value, SpaceAccess.ReadableBy(user)).Take(200).ToListAsync(ct)))
+            .WithName("ListBookmarks").WithSummary("The caller's kept posts, newest first.").RequireAuthorization();
         topics.MapGet("/posts/{id:long}/revisions", RevisionsAsync).WithName("ListRevisions").WithSummary("What a post said before each edit.");
         return api;
     }
@@ -166,6 +179,8 @@ public static class TopicEndpoints
             Back(await topics.AcceptAsync(user, id, postId, ct), $"/t/{id}"));
         forms.MapPost("/react/{postId:long}", async (long id, long postId, [FromForm] ReactionKind kind, [FromForm] int number, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
             Back(await topics.ToggleReactionAsync(user, postId, kind, ct), $"/t/{id}{PageOf(number)}#post-{number}"));
+        forms.MapPost("/bookmark/{postId:long}", async (long id, long postId, [FromForm] int number, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
+            Back(await topics.ToggleBookmarkAsync(user, postId, ct), $"/t/{id}{PageOf(number)}#post-{number}"));
         forms.MapPost("/delete/{postId:long}", async (long id, long postId, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
         {
             var change = await topics.DeleteAsync(user, postId, ct);
@@ -185,6 +200,9 @@ public static class TopicEndpoints
         _ => TypedResults.Forbid(),
     };
 }
+
+/// <summary>Whether the post is now kept.</summary>
+public sealed record BookmarkResponse(long PostId, bool Bookmarked);
 
 /// <summary>Whether the reaction is now there.</summary>
 public sealed record ReactionResponse(ReactionKind Kind, bool Active);

@@ -26,6 +26,16 @@ public sealed record Change<T>(Outcome Outcome, T? Value = default, Dictionary<s
     public static Change<T> Forbidden() => new(Outcome.Forbidden);
 }
 
+/// <summary>A kept post, as the bookmarks list shows it.</summary>
+public sealed record BookmarkItem
+{
+    public long PostId { get; init; }
+    public string Title { get; init; } = "";
+    public string Url { get; init; } = "";
+    public string Author { get; init; } = "";
+    public DateTime CreatedAt { get; init; }
+}
+
 /// <summary>A new topic as a form or the API sends it. Tags: comma-separated.</summary>
 public sealed record NewTopic(string? Kind, string? Title, string? Body, string? Tags, bool Pinned = false);
 
@@ -234,6 +244,35 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         await ChangedAsync(topic.Id, ct);
         return Change<Topic>.Ok(topic);
     }
+
+    /// <summary>Keeps the post, or lets it go when it is already kept.</summary>
+    public async Task<Change<bool>> ToggleBookmarkAsync(ClaimsPrincipal user, long postId, CancellationToken ct = default)
+    {
+        if (TopicPermissions.MemberId(user) is not { } me) return Change<bool>.Forbidden();
+        if (await ReadablePostAsync(user, postId, ct) is null) return Change<bool>.NotFound();
+        if (await db.Bookmarks.Where(b => b.MemberId == me && b.PostId == postId).ExecuteDeleteAsync(ct) > 0) return Change<bool>.Ok(false);
+        db.Bookmarks.Add(new Bookmark { MemberId = me, PostId = postId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Pressed twice at once: kept once.
+        }
+        return Change<bool>.Ok(true);
+    }
+
+    /// <summary>A member's bookmarks that they may still read, newest first.</summary>
+    public static IQueryable<BookmarkItem> BookmarksOf(TribuDbContext db, Guid memberId, Spaces.SpaceVisibility[] readable) =>
+        db.Bookmarks.Where(b => b.MemberId == memberId)
+            .Join(db.Posts.Where(p => !p.IsDeleted && !p.Topic!.IsDeleted && readable.Contains(p.Topic.Space!.Visibility)), b => b.PostId, p => p.Id,
+                (b, p) => new BookmarkItem
+                {
+                    PostId = p.Id, Title = p.Topic!.Title, Url = "/t/" + p.TopicId + "/" + p.Topic.Slug + "#post-" + p.Number,
+                    Author = p.Author!.DisplayName, CreatedAt = b.CreatedAt,
+                })
+            .OrderByDescending(i => i.CreatedAt);
 
     /// <summary>Open topic pages refresh their posts (new replies, reactions, edits) without a reload.</summary>
     private ValueTask ChangedAsync(long topicId, CancellationToken ct) => live.PublishAsync(Notifications.LiveChannels.Topic(topicId), ct);

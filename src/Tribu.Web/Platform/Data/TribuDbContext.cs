@@ -28,6 +28,7 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<PostReaction> PostReactions => Set<PostReaction>();
     public DbSet<PostRevision> PostRevisions => Set<PostRevision>();
+    public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Follow> Follows => Set<Follow>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();

@@ -263,6 +263,27 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
     }
 
     [Fact]
+    public async Task Bookmarks_ToggleAndListOnlyWhatTheMemberMayStillRead()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(member, space, "Discussion", "Worth keeping");
+        var post = (await JsonAsync(await member.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("id").GetInt64();
+
+        (await JsonAsync(await member.Http.PostAsync($"/api/v1/posts/{post}/bookmark", null))).GetProperty("bookmarked").GetBoolean().ShouldBeTrue();
+        (await JsonAsync(await member.Http.GetAsync("/api/v1/bookmarks")))[0].GetProperty("title").GetString().ShouldBe("Worth keeping");
+        (await member.GetAsync("/bookmarks")).Text.ShouldContain("Worth keeping");
+
+        (await JsonAsync(await member.Http.PostAsync($"/api/v1/posts/{post}/bookmark", null))).GetProperty("bookmarked").GetBoolean().ShouldBeFalse();
+        (await JsonAsync(await member.Http.GetAsync("/api/v1/bookmarks"))).GetArrayLength().ShouldBe(0);
+
+        // Kept, then the topic disappears: the bookmark no longer shows it.
+        await member.Http.PostAsync($"/api/v1/posts/{post}/bookmark", null);
+        (await member.Http.DeleteAsync($"/api/v1/posts/{post}")).EnsureSuccessStatusCode();
+        (await JsonAsync(await member.Http.GetAsync("/api/v1/bookmarks"))).GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task ConcurrentReplies_EachGetTheirOwnNumber()
     {
         var space = await TestSpaces.CreateAsync(App);

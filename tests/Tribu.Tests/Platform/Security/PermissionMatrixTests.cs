@@ -95,6 +95,10 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("POST", "/t/{id:long}/accept/{postId:long}", $"/t/{question}/accept/{reply}", SignedIn),
             new("POST", "/t/{id:long}/react/{postId:long}", $"/t/{question}/react/{reply}", SignedIn),
             new("POST", "/t/{id:long}/delete/{postId:long}", $"/t/{question}/delete/{reply}", SignedIn),
+            new("POST", "/t/{id:long}/bookmark/{postId:long}", $"/t/{question}/bookmark/{reply}", SignedIn),
+            new("GET", "/bookmarks", "/bookmarks", SignedIn),
+            new("GET", "/api/v1/bookmarks", "/api/v1/bookmarks", SignedIn),
+            new("POST", "/api/v1/posts/{id:long}/bookmark", $"/api/v1/posts/{secretPost}/bookmark", SignedInStaffHidden),
             new("POST", "/t/{id:long}/state", $"/t/{question}/state", SignedIn),
             // API.
             new("GET", "/api/v1/site/", "/api/v1/site", Everyone),

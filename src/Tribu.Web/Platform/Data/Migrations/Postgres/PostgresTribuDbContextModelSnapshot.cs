@@ -560,6 +560,26 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("Spaces");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MemberId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.HasIndex("MemberId", "CreatedAt");
+
+                    b.ToTable("Bookmarks");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Topics.Post", b =>
                 {
                     b.Property<long>("Id")
@@ -898,6 +918,21 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

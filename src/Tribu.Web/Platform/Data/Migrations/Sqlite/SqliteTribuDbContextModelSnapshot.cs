@@ -541,6 +541,26 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("Spaces");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MemberId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.HasIndex("MemberId", "CreatedAt");
+
+                    b.ToTable("Bookmarks");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Topics.Post", b =>
                 {
                     b.Property<long>("Id")
@@ -871,6 +891,21 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
