@@ -8,6 +8,7 @@ using Tribu.Web.Components;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Search;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Features.Topics;
 using Tribu.Web.Platform.Data;
@@ -73,6 +74,7 @@ public static class TribuSetup
         services.AddMembersFeature();
         services.AddSpacesFeature();
         services.AddTopicsFeature();
+        services.AddSearchFeature(configuration);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -113,6 +115,7 @@ public static class TribuSetup
         api.MapMemberEndpoints();
         api.MapSpaceEndpoints();
         api.MapTopicEndpoints();
+        api.MapSearchEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
 

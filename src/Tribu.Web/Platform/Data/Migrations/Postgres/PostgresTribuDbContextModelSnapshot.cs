@@ -357,6 +357,28 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PostId");
+
+                    b.ToTable("SearchDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Spaces.Space", b =>
                 {
                     b.Property<int>("Id")
@@ -715,6 +737,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("InvitedBy");
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithOne()
+                        .HasForeignKey("Tribu.Web.Features.Search.SearchDocument", "PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Topics.Post", b =>

@@ -346,6 +346,28 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PostId");
+
+                    b.ToTable("SearchDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Spaces.Space", b =>
                 {
                     b.Property<int>("Id")
@@ -694,6 +716,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("InvitedBy");
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithOne()
+                        .HasForeignKey("Tribu.Web.Features.Search.SearchDocument", "PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Topics.Post", b =>

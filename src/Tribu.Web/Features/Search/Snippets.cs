@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+
+namespace Tribu.Web.Features.Search;
+
+/// <summary>
+/// Snippets are HTML: every character of the member's text is escaped, and only our own &lt;mark&gt; elements
+/// are added around the matched words. Nothing a member wrote is ever emitted as markup.
+/// </summary>
+public static class Snippets
+{
+    public const int Words = 30;
+
+    /// <summary>What PostgreSQL's ts_headline puts around matches and between fragments: control characters no post contains.</summary>
+    public const char StartMark = '\u0002';
+    public const char StopMark = '\u0003';
+    public const char FragmentMark = '\u0004';
+    public const char Ellipsis = '…';
+
+    /// <summary>The options given to ts_headline so that its output comes back through <see cref="FromMarkers"/>.</summary>
+    public static readonly string HeadlineOptions =
+        $"StartSel={StartMark}, StopSel={StopMark}, MaxWords={Words}, MinWords={Words / 2}, ShortWord=2, MaxFragments=2, FragmentDelimiter={FragmentMark}";
+
+    /// <summary>
+    /// The part of <paramref name="text"/> (about <see cref="Words"/> words) with the most matching words,
+    /// each word whose stem is in <paramref name="stems"/> marked.
+    /// </summary>
+    public static string Highlight(string text, string language, IReadOnlySet<string> stems)
+    {
+        var words = SearchText.Words(text).ToList();
+        if (words.Count == 0) return "";
+        var matches = words.Select(w => w.Length <= SearchText.MaxWordLength && !SearchText.IsStopWord(w.Text, language) && stems.Contains(SearchText.Stem(w.Text, language))).ToArray();
+
+        // The window of Words words holding the most matches; the earliest one wins a tie.
+        var size = Math.Min(Words, words.Count);
+        int best = 0, bestCount = -1, count = 0;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (matches[i]) count++;
+            if (i >= size && matches[i - size]) count--;
+            if (i >= size - 1 && count > bestCount)
+            {
+                bestCount = count;
+                best = i - size + 1;
+            }
+        }
+        var from = best == 0 ? 0 : words[best].Start;
+        var last = words[best + size - 1];
+        var to = best + size >= words.Count ? text.Length : last.Start + last.Length;
+
+        var html = new StringBuilder();
+        if (from > 0) html.Append(Ellipsis);
+        var at = from;
+        for (var i = best; i < best + size; i++)
+        {
+            if (!matches[i]) continue;
+            html.Append(Encode(text[at..words[i].Start])).Append("<mark>").Append(Encode(text.Substring(words[i].Start, words[i].Length))).Append("</mark>");
+            at = words[i].Start + words[i].Length;
+        }
+        html.Append(Encode(text[at..to]));
+        if (to < text.Length) html.Append(Ellipsis);
+        return Tidy(html);
+    }
+
+    /// <summary>ts_headline's output (raw text with our markers) as safe HTML.</summary>
+    public static string FromMarkers(string headline)
+    {
+        var html = new StringBuilder(Encode(headline));
+        html.Replace(StartMark.ToString(), "<mark>").Replace(StopMark.ToString(), "</mark>").Replace(FragmentMark.ToString(), $" {Ellipsis} ");
+        return Tidy(html);
+    }
+
+    // Escapes every character that could open markup or an attribute (< > & " ' and more) while leaving letters
+    // such as "é" readable in the API's JSON.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string Encode(string text) => Encoder.Encode(text);
+
+    private static string Tidy(StringBuilder html) =>
+        string.Join(' ', html.ToString().Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+}
