@@ -24,14 +24,16 @@ public sealed class SearchBackfill(IDbContextFactory<TribuDbContext> contexts, S
             // by an older text; PostgreSQL's upsert keeps a current document instead (onlyIfStale).
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var from = after;
-            var batch = await SearchIndex.Sources(db.Posts.Where(p => p.Id > from
-                    && !db.Set<SearchDocument>().Any(d => d.PostId == p.Id && d.Version >= SearchDocument.CurrentVersion)))
-                .OrderBy(s => s.PostId).Take(BatchSize).ToListAsync(ct);
+            var batch = await SearchIndex.Sources(db.Posts
+                    .Where(p => p.Id > from && !p.IsDeleted && !p.Topic!.IsDeleted
+                        && !db.Set<SearchDocument>().Any(d => d.PostId == p.Id && d.Version >= SearchDocument.CurrentVersion))
+                    .OrderBy(p => p.Id).Take(BatchSize))
+                .ToListAsync(ct);
             if (batch.Count == 0) break;
             await index.WriteAsync(db, batch, onlyIfStale: true, ct);
             await transaction.CommitAsync(ct);
             total += batch.Count;
-            after = batch[^1].PostId;
+            after = batch.Max(s => s.PostId);
         }
         if (total > 0) logger.LogInformation("Search index: {Count} post(s) indexed", total);
         return total;

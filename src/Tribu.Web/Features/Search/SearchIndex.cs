@@ -117,12 +117,32 @@ public sealed class SqliteSearchIndex : SearchIndex
 
 /// <summary>
 /// PostgreSQL: a tsvector per post built with the french or english configuration (accents removed by unaccent),
-/// title weighted A and body B, under a GIN index; queries read as French or English by websearch_to_tsquery;
-/// snippets by ts_headline. The two configurations are created by the Search migration.
+/// title weighted A and body B, under a GIN index; each word of a query read as French or English (phraseto_tsquery,
+/// with the query's syntax parsed once by <see cref="SearchQuery"/>, as on SQLite); snippets by ts_headline. The two configurations are created by the Search migration.
 /// </summary>
 public sealed class PostgresSearchIndex : SearchIndex
 {
     private static string Configuration(string language) => language == SearchText.French ? "tribu_french" : "tribu_english";
+
+    /// <summary>
+    /// The query as a tsquery expression over parameters ({0}, {1}…): each clause is its French or its English reading
+    /// (phraseto_tsquery keeps a phrase's order), exclusions negate both, alternatives are joined by ||.
+    /// Built from <see cref="SearchQuery.Searched"/> so both databases read a query alike.
+    /// </summary>
+    private static (string Sql, List<object> Parameters) TsQuery(SearchQuery query)
+    {
+        var parameters = new List<object>();
+        var alternatives = query.Searched().Select(alternative => "(" + string.Join(" && ",
+            alternative.Where(c => !c.Excluded).Select(Clause).Concat(alternative.Where(c => c.Excluded).Select(c => "!!" + Clause(c)))) + ")");
+        return (string.Join(" || ", alternatives), parameters);
+
+        string Clause(QueryClause clause)
+        {
+            var index = parameters.Count;
+            parameters.Add(string.Join(' ', clause.Words));
+            return $"(phraseto_tsquery('tribu_french', {{{index}}}) || phraseto_tsquery('tribu_english', {{{index}}}))";
+        }
+    }
 
     protected override async Task WriteAsync(TribuDbContext db, long postId, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
     {
@@ -148,25 +168,33 @@ public sealed class PostgresSearchIndex : SearchIndex
         await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" IN (SELECT "Id" FROM "Posts" WHERE "TopicId" = ANY({ids}))""", ct);
     }
 
-    public override IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query) =>
-        db.Database.SqlQuery<SearchHit>($"""
+    public override IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query)
+    {
+        // Only our own SQL is spliced in (the tsquery's shape); every value the member typed is a parameter.
+        var (tsquery, parameters) = TsQuery(query);
+        var sql = $"""
             SELECT d."PostId", ts_rank_cd(d."SearchVector", q.query)::float8 AS "Score"
-            FROM "SearchDocuments" AS d,
-                (SELECT websearch_to_tsquery('tribu_french', {query.Text}) || websearch_to_tsquery('tribu_english', {query.Text}) AS query) AS q
+            FROM "SearchDocuments" AS d, (SELECT {tsquery} AS query) AS q
             WHERE d."SearchVector" @@ q.query
-            """);
+            """;
+        return db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]);
+    }
 
     public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
         TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct)
     {
-        var ids = posts.Select(p => p.PostId).ToArray();
-        var rows = await db.Database.SqlQuery<SnippetRow>($"""
+        var (tsquery, parameters) = TsQuery(query);
+        var options = parameters.Count;
+        var ids = options + 1;
+        parameters.Add(Snippets.HeadlineOptions);
+        parameters.Add(posts.Select(p => p.PostId).ToArray());
+        var sql = $$"""
             SELECT d."PostId",
-                ts_headline(CASE d."Language" WHEN 'fr' THEN 'tribu_french'::regconfig ELSE 'tribu_english'::regconfig END, d."Text", q.query, {Snippets.HeadlineOptions}) AS "Snippet"
-            FROM "SearchDocuments" AS d,
-                (SELECT websearch_to_tsquery('tribu_french', {query.Text}) || websearch_to_tsquery('tribu_english', {query.Text}) AS query) AS q
-            WHERE d."PostId" = ANY({ids})
-            """).ToListAsync(ct);
+                ts_headline(CASE d."Language" WHEN 'fr' THEN 'tribu_french'::regconfig ELSE 'tribu_english'::regconfig END, d."Text", q.query, {{{options}}}) AS "Snippet"
+            FROM "SearchDocuments" AS d, (SELECT {{tsquery}} AS query) AS q
+            WHERE d."PostId" = ANY({{{ids}}})
+            """;
+        var rows = await db.Database.SqlQueryRaw<SnippetRow>(sql, [.. parameters]).ToListAsync(ct);
         return rows.ToDictionary(r => r.PostId, r => Snippets.FromMarkers(r.Snippet));
     }
 }

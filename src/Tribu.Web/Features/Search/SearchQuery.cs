@@ -8,7 +8,8 @@ public sealed record QueryClause(bool Excluded, IReadOnlyList<string> Words);
 /// <summary>
 /// What a member typed, read the way PostgreSQL's <c>websearch_to_tsquery</c> reads it: words are all required,
 /// "quoted phrases" keep their order, <c>-word</c> excludes, <c>or</c> separates alternatives.
-/// The query matches a post when, read as French or read as English, it matches the post's terms.
+/// Each word (or phrase) matches its French or its English form, so "communautés" finds "communauté" and
+/// "batteries" finds "battery", whatever language the post was indexed in.
 /// </summary>
 public sealed class SearchQuery
 {
@@ -73,55 +74,62 @@ public sealed class SearchQuery
         return new SearchQuery(text, alternatives);
     }
 
-    /// <summary>Whether any word is left to look for once stop words are set aside (in either language).</summary>
-    public bool HasTerms => Fts5(SearchText.French) is not null || Fts5(SearchText.English) is not null;
+    /// <summary>
+    /// The alternatives as searched: a clause made only of stop words in French or in English says nothing in that
+    /// reading, so it is left out altogether (otherwise "the" would be required of French posts); an alternative
+    /// with nothing left to require is left out too.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<QueryClause>> Searched() =>
+        [.. Alternatives
+            .Select(a => (IReadOnlyList<QueryClause>)[.. a.Where(c => Readings.All(l => c.Words.Any(w => !SearchText.IsStopWord(w, l))))])
+            .Where(a => a.Any(c => !c.Excluded))];
+
+    private static readonly string[] Readings = [SearchText.French, SearchText.English];
+
+    /// <summary>Whether anything is left to look for once stop words are set aside.</summary>
+    public bool HasTerms => Searched().Count > 0;
 
     /// <summary>The stems a matching post may contain, in either language: what snippets highlight.</summary>
     public IReadOnlySet<string> HighlightStems()
     {
         var stems = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var clause in Alternatives.SelectMany(a => a).Where(c => !c.Excluded))
+        foreach (var word in Searched().SelectMany(a => a).Where(c => !c.Excluded).SelectMany(c => c.Words))
         {
-            foreach (var word in clause.Words)
+            foreach (var language in Readings)
             {
-                foreach (var language in (string[])[SearchText.French, SearchText.English])
-                {
-                    if (!SearchText.IsStopWord(word, language)) stems.Add(SearchText.Stem(word, language));
-                }
+                if (!SearchText.IsStopWord(word, language)) stems.Add(SearchText.Stem(word, language));
             }
         }
         return stems;
     }
 
-    /// <summary>The SQLite FTS5 expression matching what the query means in both languages, or null when nothing is left to search.</summary>
+    /// <summary>
+    /// The SQLite FTS5 expression: each clause matches its French or its English stems, exclusions exclude both;
+    /// null when nothing is left to search.
+    /// </summary>
     public string? Fts5Match()
     {
-        var french = Fts5(SearchText.French);
-        var english = Fts5(SearchText.English);
-        if (french is null || english is null || french == english) return french ?? english;
-        return $"({french}) OR ({english})";
-    }
-
-    /// <summary>The query read in one language, as an FTS5 expression over stems; null when only stop words (or exclusions) remain.</summary>
-    private string? Fts5(string language)
-    {
-        var parts = new List<string>();
-        foreach (var alternative in Alternatives)
+        var alternatives = Searched();
+        if (alternatives.Count == 0) return null;
+        return string.Join(" OR ", alternatives.Select(alternative =>
         {
-            var required = alternative.Where(c => !c.Excluded).Select(c => Phrase(c, language)).OfType<string>().ToList();
-            if (required.Count == 0) continue;
-            var excluded = alternative.Where(c => c.Excluded).Select(c => Phrase(c, language)).OfType<string>().ToList();
-            var expression = new StringBuilder("(").AppendJoin(" AND ", required).Append(')');
+            var expression = new StringBuilder("(").AppendJoin(" AND ", alternative.Where(c => !c.Excluded).Select(Fts5)).Append(')');
+            var excluded = alternative.Where(c => c.Excluded).Select(Fts5).ToList();
             if (excluded.Count > 0) expression.Append(" NOT (").AppendJoin(" OR ", excluded).Append(')');
-            parts.Add(expression.ToString());
-        }
-        return parts.Count == 0 ? null : string.Join(" OR ", parts);
+            return expression.ToString();
+        }));
     }
 
-    private static string? Phrase(QueryClause clause, string language)
+    private static string Fts5(QueryClause clause)
     {
-        var stems = clause.Words.Where(w => !SearchText.IsStopWord(w, language)).Select(w => SearchText.Stem(w, language)).ToList();
+        var readings = Readings.Select(language => Phrase(clause, language)).Distinct().ToList();
+        return readings.Count == 1 ? readings[0] : $"({string.Join(" OR ", readings)})";
+    }
+
+    private static string Phrase(QueryClause clause, string language)
+    {
+        var stems = clause.Words.Where(w => !SearchText.IsStopWord(w, language)).Select(w => SearchText.Stem(w, language));
         // Stems are letters and digits only; the quotes make FTS5 read each as a plain term, never as syntax.
-        return stems.Count == 0 ? null : "\"" + string.Join(' ', stems).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return "\"" + string.Join(' ', stems).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }

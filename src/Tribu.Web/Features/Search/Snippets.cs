@@ -66,8 +66,17 @@ public static class Snippets
     /// <summary>ts_headline's output (raw text with our markers) as safe HTML.</summary>
     public static string FromMarkers(string headline)
     {
-        var html = new StringBuilder(Encode(headline));
-        html.Replace(StartMark.ToString(), "<mark>").Replace(StopMark.ToString(), "</mark>").Replace(FragmentMark.ToString(), $" {Ellipsis} ");
+        // Markers first, then each piece of text escaped on its own: the encoder would escape the markers too.
+        var html = new StringBuilder();
+        var start = 0;
+        for (var i = 0; i < headline.Length; i++)
+        {
+            var tag = headline[i] switch { StartMark => "<mark>", StopMark => "</mark>", FragmentMark => $" {Ellipsis} ", _ => null };
+            if (tag is null) continue;
+            html.Append(Encode(headline[start..i])).Append(tag);
+            start = i + 1;
+        }
+        html.Append(Encode(headline[start..]));
         return Tidy(html);
     }
 
