@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 
 namespace Tribu.Web.Features.Search;
 
@@ -80,12 +78,36 @@ public static class Snippets
         return Tidy(html);
     }
 
-    // Escapes every character that could open markup or an attribute (< > & " ' and more) while leaving letters
-    // such as "é" readable in the API's JSON.
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
-
-    private static string Encode(string text) => Encoder.Encode(text);
+    /// <summary>
+    /// Escapes the five characters that can open markup, an entity or an attribute value, and turns every run of
+    /// white space into one space (a snippet is one line). Anything else, accents and emoji included, stays as it is.
+    /// </summary>
+    public static string Encode(string text)
+    {
+        var html = new StringBuilder(text.Length + 16);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                if (!space) html.Append(' ');
+                space = true;
+                continue;
+            }
+            space = false;
+            switch (c)
+            {
+                case '&': html.Append("&amp;"); break;
+                case '<': html.Append("&lt;"); break;
+                case '>': html.Append("&gt;"); break;
+                case '"': html.Append("&quot;"); break;
+                case '\'': html.Append("&#39;"); break;
+                default: html.Append(c); break;
+            }
+        }
+        return html.ToString();
+    }
 
     private static string Tidy(StringBuilder html) =>
-        string.Join(' ', html.ToString().Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        string.Join(' ', html.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
 }

@@ -153,6 +153,10 @@ public sealed class SearchTextTests
     }
 
     [Fact]
+    public void Encode_EscapesMarkupCharactersOnlyAndKeepsOneLine() =>
+        Snippets.Encode("a<b>&\"c\" 'd'\n\n  é 👋").ShouldBe("a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39; é 👋");
+
+    [Fact]
     public void FromMarkers_EscapesTheTextAndTurnsMarkersIntoMarks() =>
         Snippets.FromMarkers($"<i>x</i> {Snippets.StartMark}vélo{Snippets.StopMark} & co{Snippets.FragmentMark}fin")
             .ShouldBe("&lt;i&gt;x&lt;/i&gt; <mark>vélo</mark> &amp; co … fin");
