@@ -4,15 +4,16 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Features.Search;
 
 /// <summary>
-/// Indexes the posts the index lacks or holds in an older version: posts written before search existed,
-/// or by a bulk import. Idempotent and resumable (driven by what the database holds), in batches, in the
-/// background once the app has started, so that a large first indexing never delays readiness.
+/// Brings the index in line with the posts: indexes those it lacks (written before search existed, by a bulk
+/// import, or while indexing failed), those indexed in an older version or before their last edit, and drops
+/// deleted ones. Idempotent and resumable (driven by what the database holds), in batches, in the background
+/// once the app has started, so that a large first indexing never delays readiness.
 /// </summary>
 public sealed class SearchBackfill(IDbContextFactory<TribuDbContext> contexts, SearchIndex index, ILogger<SearchBackfill> logger)
 {
     public const int BatchSize = 500;
 
-    /// <summary>Indexes every post that needs it; returns how many were indexed.</summary>
+    /// <summary>Indexes every post that needs it and drops deleted ones; returns how many posts it changed.</summary>
     public async Task<int> RunAsync(CancellationToken ct = default)
     {
         var total = 0;
@@ -26,7 +27,7 @@ public sealed class SearchBackfill(IDbContextFactory<TribuDbContext> contexts, S
             var from = after;
             var batch = await SearchIndex.Sources(db.Posts
                     .Where(p => p.Id > from && !p.IsDeleted && !p.Topic!.IsDeleted
-                        && !db.Set<SearchDocument>().Any(d => d.PostId == p.Id && d.Version >= SearchDocument.CurrentVersion))
+                        && !db.Set<SearchDocument>().Any(d => d.PostId == p.Id && d.Version >= SearchDocument.CurrentVersion && d.PostEditedAt == p.EditedAt))
                     .OrderBy(p => p.Id).Take(BatchSize))
                 .ToListAsync(ct);
             if (batch.Count == 0) break;
@@ -35,8 +36,19 @@ public sealed class SearchBackfill(IDbContextFactory<TribuDbContext> contexts, S
             total += batch.Count;
             after = batch.Max(s => s.PostId);
         }
-        if (total > 0) logger.LogInformation("Search index: {Count} post(s) indexed", total);
-        return total;
+        var removed = 0;
+        while (true)
+        {
+            await using var db = contexts.CreateDbContext();
+            var deleted = await db.Set<SearchDocument>()
+                .Where(d => db.Posts.Any(p => p.Id == d.PostId && (p.IsDeleted || p.Topic!.IsDeleted)))
+                .Select(d => d.PostId).Take(BatchSize).ToListAsync(ct);
+            if (deleted.Count == 0) break;
+            await index.RemovePostsAsync(db, deleted, ct);
+            removed += deleted.Count;
+        }
+        if (total + removed > 0) logger.LogInformation("Search index: {Count} post(s) indexed, {Removed} removed", total, removed);
+        return total + removed;
     }
 }
 

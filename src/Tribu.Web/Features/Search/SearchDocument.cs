@@ -8,7 +8,8 @@ namespace Tribu.Web.Features.Search;
 /// A post as search knows it: the language it was indexed in and its plain text (what snippets are cut from).
 /// Its searchable terms live beside it, outside the EF model: the <c>PostSearch</c> FTS5 table on SQLite
 /// (rowid = post id), the <c>SearchVector</c> tsvector column with a GIN index on PostgreSQL.
-/// Written only through <see cref="SearchIndex"/>; who may read a post is never stored here but joined live.
+/// Written only through <see cref="SearchIndex"/>; who may read a post is never stored here but joined live,
+/// so an index that lags behind can miss or keep a word for a moment, never show what a reader may not see.
 /// </summary>
 public sealed class SearchDocument
 {
@@ -19,6 +20,8 @@ public sealed class SearchDocument
     /// <summary>"en" or "fr": the stemmer the post was indexed with.</summary>
     public string Language { get; set; } = SearchText.English;
     public int Version { get; set; }
+    /// <summary>The post's EditedAt when it was indexed: an edit the index missed shows as a difference (see SearchBackfill).</summary>
+    public DateTime? PostEditedAt { get; set; }
     public string Text { get; set; } = "";
 }
 

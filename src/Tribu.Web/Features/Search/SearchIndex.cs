@@ -5,7 +5,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Features.Search;
 
 /// <summary>A post as the index reads it: its Markdown, and its topic's title (opening posts only) and language.</summary>
-public sealed record IndexSource(long PostId, int Number, string BodyMarkdown, string TopicTitle, string? TopicLanguage);
+public sealed record IndexSource(long PostId, int Number, string BodyMarkdown, DateTime? EditedAt, string TopicTitle, string? TopicLanguage);
 
 /// <summary>A matching post and how well it matches (higher is better).</summary>
 public sealed class SearchHit
@@ -35,11 +35,11 @@ public abstract class SearchIndex
             var title = source.Number == 1 ? source.TopicTitle : "";
             var text = SearchText.PlainText(source.BodyMarkdown);
             var language = SearchText.DecideLanguage($"{title}\n{text}", source.TopicLanguage);
-            await WriteAsync(db, source.PostId, language, title, text, onlyIfStale, ct);
+            await WriteAsync(db, source.PostId, source.EditedAt, language, title, text, onlyIfStale, ct);
         }
     }
 
-    protected abstract Task WriteAsync(TribuDbContext db, long postId, string language, string title, string text, bool onlyIfStale, CancellationToken ct);
+    protected abstract Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct);
 
     public abstract Task RemovePostsAsync(TribuDbContext db, IReadOnlyCollection<long> postIds, CancellationToken ct);
 
@@ -57,7 +57,7 @@ public abstract class SearchIndex
     public static IQueryable<IndexSource> Sources(IQueryable<Post> posts) =>
         posts.AsNoTracking()
             .Where(p => !p.IsDeleted && !p.Topic!.IsDeleted)
-            .Select(p => new IndexSource(p.Id, p.Number, p.BodyMarkdown, p.Topic!.Title, p.Topic.Language));
+            .Select(p => new IndexSource(p.Id, p.Number, p.BodyMarkdown, p.EditedAt, p.Topic!.Title, p.Topic.Language));
 }
 
 /// <summary>
@@ -66,7 +66,7 @@ public abstract class SearchIndex
 /// </summary>
 public sealed class SqliteSearchIndex : SearchIndex
 {
-    protected override async Task WriteAsync(TribuDbContext db, long postId, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
+    protected override async Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
     {
         // Callers that must not overwrite a fresher document hold SQLite's write lock while they choose what to write.
         _ = onlyIfStale;
@@ -75,8 +75,8 @@ public sealed class SqliteSearchIndex : SearchIndex
         await db.Database.ExecuteSqlAsync($"""DELETE FROM "PostSearch" WHERE rowid = {postId}""", ct);
         await db.Database.ExecuteSqlAsync($"""INSERT INTO "PostSearch" (rowid, title, body) VALUES ({postId}, {titleTerms}, {bodyTerms})""", ct);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "Text") VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {text})
-            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "Text" = excluded."Text"
+            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text") VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {editedAt}, {text})
+            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "PostEditedAt" = excluded."PostEditedAt", "Text" = excluded."Text"
             """, ct);
     }
 
@@ -144,15 +144,17 @@ public sealed class PostgresSearchIndex : SearchIndex
         }
     }
 
-    protected override async Task WriteAsync(TribuDbContext db, long postId, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
+    protected override async Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
     {
         var configuration = Configuration(language);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "Text", "SearchVector")
-            VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {text},
+            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text", "SearchVector")
+            VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {editedAt}, {text},
                 setweight(to_tsvector({configuration}::regconfig, {title}), 'A') || setweight(to_tsvector({configuration}::regconfig, {text}), 'B'))
-            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "Text" = excluded."Text", "SearchVector" = excluded."SearchVector"
+            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "PostEditedAt" = excluded."PostEditedAt",
+                "Text" = excluded."Text", "SearchVector" = excluded."SearchVector"
             WHERE NOT {onlyIfStale} OR "SearchDocuments"."Version" < excluded."Version"
+                OR "SearchDocuments"."PostEditedAt" IS DISTINCT FROM excluded."PostEditedAt"
             """, ct);
     }
 

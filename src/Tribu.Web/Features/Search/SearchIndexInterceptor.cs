@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
 using Tribu.Web.Features.Topics;
 using Tribu.Web.Platform.Data;
 
@@ -10,10 +9,13 @@ namespace Tribu.Web.Features.Search;
 /// <summary>
 /// Keeps the search index in step with posts, whoever saves them (topics, demo data, moderation to come):
 /// a post created or edited is indexed, a post or topic deleted leaves the index, a new title re-indexes the
-/// opening post. The index is written in the same transaction as the change, so both happen or neither.
+/// opening post. The index is written right after the save, outside its transaction: holding the writer's
+/// transaction open for the indexing made concurrent replies collide on their numbers. If indexing fails the
+/// save still stands; <see cref="SearchBackfill"/> repairs what the index missed at the next start, and
+/// searches join live data, so a lagging index never shows what a reader may not see.
 /// Bulk ExecuteUpdate/ExecuteDelete bypass this: they must not touch what is indexed (text, title, deletion).
 /// </summary>
-public sealed class SearchIndexInterceptor(SearchIndex index) : SaveChangesInterceptor
+public sealed class SearchIndexInterceptor(SearchIndex index, ILogger<SearchIndexInterceptor> logger) : SaveChangesInterceptor
 {
     // One entry per context between "saving" and "saved"; pooled contexts are reused, so entries are always removed.
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
@@ -26,24 +28,14 @@ public sealed class SearchIndexInterceptor(SearchIndex index) : SaveChangesInter
         public HashSet<long> RetitledTopics { get; } = [];
         /// <summary>Topics whose every post is indexed again: a new language, or restored from deletion.</summary>
         public HashSet<long> ReindexedTopics { get; } = [];
-        public IDbContextTransaction? Transaction { get; set; }
 
         public bool IsEmpty => Posts.Count + RemovedPosts.Count + RemovedTopics.Count + RetitledTopics.Count + ReindexedTopics.Count == 0;
     }
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is TribuDbContext db && Collect(db) is { } pending)
-        {
-            // Ids of new posts exist only once they are saved: a transaction spans the save and the indexing.
-            // (A retrying execution strategy would refuse this; Tribu uses none.)
-            if (db.Database.CurrentTransaction is null)
-            {
-                pending.Transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            }
-            _pending.AddOrUpdate(db, pending);
-        }
-        return result;
+        if (eventData.Context is TribuDbContext db && Collect(db) is { } pending) _pending.AddOrUpdate(db, pending);
+        return ValueTask.FromResult(result);
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
@@ -54,41 +46,46 @@ public sealed class SearchIndexInterceptor(SearchIndex index) : SaveChangesInter
             try
             {
                 await ApplyAsync(db, pending, cancellationToken);
-                if (pending.Transaction is not null) await pending.Transaction.CommitAsync(cancellationToken);
             }
-            finally
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                if (pending.Transaction is not null) await pending.Transaction.DisposeAsync();
+                // The member's change is saved: search lags behind until the next start's backfill, nothing more.
+                logger.LogError(ex, "Search index not updated for posts {Posts} (removed: {Removed})",
+                    string.Join(",", pending.Posts.Select(p => p.Id)), string.Join(",", pending.RemovedPosts));
             }
         }
         return result;
     }
 
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
-        await AbandonAsync(eventData.Context);
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Abandon(eventData.Context);
+        return Task.CompletedTask;
+    }
 
-    public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
-        await AbandonAsync(eventData.Context);
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Abandon(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is TribuDbContext db && Collect(db) is { } pending) _pending.AddOrUpdate(db, pending);
+        return result;
+    }
 
     // Tribu saves asynchronously; the synchronous path blocks on the same work rather than leave the index behind.
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
-        SavingChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
-
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result) =>
         SavedChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => AbandonAsync(eventData.Context).GetAwaiter().GetResult();
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Abandon(eventData.Context);
 
-    public override void SaveChangesCanceled(DbContextEventData eventData) => AbandonAsync(eventData.Context).GetAwaiter().GetResult();
+    public override void SaveChangesCanceled(DbContextEventData eventData) => Abandon(eventData.Context);
 
-    private async Task AbandonAsync(DbContext? context)
+    private void Abandon(DbContext? context)
     {
-        if (context is not null && _pending.TryGetValue(context, out var pending))
-        {
-            _pending.Remove(context);
-            // Disposing an uncommitted transaction rolls it back: the failed save leaves nothing behind.
-            if (pending.Transaction is not null) await pending.Transaction.DisposeAsync();
-        }
+        if (context is not null) _pending.Remove(context);
     }
 
     private static Pending? Collect(TribuDbContext db)
@@ -129,7 +126,7 @@ public sealed class SearchIndexInterceptor(SearchIndex index) : SaveChangesInter
         if (pending.RemovedPosts.Count > 0) await index.RemovePostsAsync(db, pending.RemovedPosts, ct);
         if (pending.Posts.Count + pending.RetitledTopics.Count + pending.ReindexedTopics.Count == 0) return;
 
-        // Read back from the database, inside the transaction: what was just saved, titles and languages included.
+        // Read back from the database: what was just saved, titles and languages included.
         var ids = pending.Posts.Select(p => p.Id).ToList();
         var retitled = pending.RetitledTopics.ToList();
         var reindexed = pending.ReindexedTopics.ToList();

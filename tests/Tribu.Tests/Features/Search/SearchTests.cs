@@ -301,6 +301,30 @@ public abstract class SearchTests<TFactory>(TFactory factory) : TribuTestBase<TF
         (await PostIdsAsync(member, $"q=chain+{m}")).ShouldBe([post]);
         (await App.Service<SearchBackfill>().RunAsync()).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Backfill_RepairsEditsAndDeletesTheIndexMissed()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var m = Marker();
+        var (topic, edited) = await StartAsync(member, space, $"Missed changes {m}", $"Talking about saddles {m}.");
+        var deleted = await ReplyAsync(member, topic, $"A reply about pedals {m}.");
+        // Changes written around the interceptor (as a failed indexing would leave them): the index still holds the old state.
+        await App.WithDbAsync(async db =>
+        {
+            await db.Posts.Where(p => p.Id == edited).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.BodyMarkdown, $"Talking about handlebars {m}.").SetProperty(p => p.EditedAt, TimeProvider.System.GetUtcNow().UtcDateTime));
+            return await db.Posts.Where(p => p.Id == deleted).ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDeleted, true));
+        });
+        (await PostIdsAsync(member, $"q={m}+handlebars")).ShouldBeEmpty();
+
+        (await App.Service<SearchBackfill>().RunAsync()).ShouldBe(2);
+
+        (await PostIdsAsync(member, $"q={m}+handlebars")).ShouldBe([edited]);
+        (await PostIdsAsync(member, $"q={m}+saddles")).ShouldBeEmpty();
+        (await App.WithDbAsync(db => db.Set<SearchDocument>().AnyAsync(d => d.PostId == deleted))).ShouldBeFalse();
+    }
 }
 
 public sealed class SearchSqliteTests(SqliteAppFactory app) : SearchTests<SqliteAppFactory>(app), IClassFixture<SqliteAppFactory>;

@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -17,6 +18,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     PostId = table.Column<long>(type: "bigint", nullable: false),
                     Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false),
+                    PostEditedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Text = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>

@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -17,6 +18,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     PostId = table.Column<long>(type: "INTEGER", nullable: false),
                     Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    PostEditedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Text = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>

@@ -12,7 +12,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTribuDbContext))]
-    [Migration("20261123103957_Search")]
+    [Migration("20261123105429_Search")]
     partial class Search
     {
         /// <inheritdoc />
@@ -369,6 +369,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime?>("PostEditedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Text")
                         .IsRequired()

@@ -11,7 +11,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTribuDbContext))]
-    [Migration("20261123103953_Search")]
+    [Migration("20261123105423_Search")]
     partial class Search
     {
         /// <inheritdoc />
@@ -357,6 +357,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PostEditedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Text")
