@@ -9,6 +9,7 @@ using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
 using Tribu.Web.Features.Notifications;
+using Tribu.Web.Features.Search;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Features.Topics;
 using Tribu.Web.Platform.Data;
@@ -75,6 +76,7 @@ public static class TribuSetup
         services.AddSpacesFeature();
         services.AddTopicsFeature();
         services.AddNotificationsFeature(configuration);
+        services.AddSearchFeature(configuration);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -117,6 +119,7 @@ public static class TribuSetup
         api.MapSpaceEndpoints();
         api.MapTopicEndpoints();
         api.MapNotificationEndpoints();
+        api.MapSearchEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();

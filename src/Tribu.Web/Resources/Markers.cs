@@ -10,3 +10,6 @@ public sealed class AccountStrings;
 
 /// <summary>The staff console under /manage.</summary>
 public sealed class ManageStrings;
+
+/// <summary>The search page, the header's search box and search errors.</summary>
+public sealed class SearchStrings;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace Tribu.Web.Platform.Data;
@@ -14,16 +15,20 @@ public static class DataFeature
         services.AddScoped<DatabaseMaintenance>();
 
         // A factory for interactive (long-lived) components and jobs, and a scoped context for requests.
+        // Features add EF interceptors by registering IInterceptor singletons (search keeps its index this way).
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddPooledDbContextFactory<SqliteTribuDbContext>(o => o
+                services.AddPooledDbContextFactory<SqliteTribuDbContext>((sp, o) => o
                     .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(30))
-                    .AddInterceptors(new SqlitePragmaInterceptor()));
+                    .AddInterceptors(new SqlitePragmaInterceptor())
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddProviderContext<SqliteTribuDbContext>();
                 break;
             case DatabaseProvider.Postgres:
-                services.AddPooledDbContextFactory<PostgresTribuDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddPooledDbContextFactory<PostgresTribuDbContext>((sp, o) => o
+                    .UseNpgsql(connectionString)
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddProviderContext<PostgresTribuDbContext>();
                 break;
         }

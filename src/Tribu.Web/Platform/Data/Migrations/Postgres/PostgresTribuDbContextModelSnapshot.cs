@@ -506,6 +506,31 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("NotificationPreferences");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime?>("PostEditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PostId");
+
+                    b.ToTable("SearchDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Spaces.Space", b =>
                 {
                     b.Property<int>("Id")
@@ -918,6 +943,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithOne()
+                        .HasForeignKey("Tribu.Web.Features.Search.SearchDocument", "PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

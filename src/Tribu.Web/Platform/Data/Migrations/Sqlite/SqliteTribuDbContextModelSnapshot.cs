@@ -489,6 +489,31 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("NotificationPreferences");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PostEditedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PostId");
+
+                    b.ToTable("SearchDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Spaces.Space", b =>
                 {
                     b.Property<int>("Id")
@@ -891,6 +916,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchDocument", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Topics.Post", null)
+                        .WithOne()
+                        .HasForeignKey("Tribu.Web.Features.Search.SearchDocument", "PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,202 @@
+using Microsoft.EntityFrameworkCore;
+using Tribu.Web.Features.Topics;
+using Tribu.Web.Platform.Data;
+
+namespace Tribu.Web.Features.Search;
+
+/// <summary>A post as the index reads it: its Markdown, and its topic's title (opening posts only) and language.</summary>
+public sealed record IndexSource(long PostId, int Number, string BodyMarkdown, DateTime? EditedAt, string TopicTitle, string? TopicLanguage);
+
+/// <summary>A matching post and how well it matches (higher is better).</summary>
+public sealed class SearchHit
+{
+    public long PostId { get; set; }
+    public double Score { get; set; }
+}
+
+/// <summary>A post's snippet as a database computed it.</summary>
+public sealed class SnippetRow
+{
+    public long PostId { get; set; }
+    public string Snippet { get; set; } = "";
+}
+
+/// <summary>
+/// The full-text index, one implementation per database: what is written for a post, how a query matches,
+/// how snippets are cut. Everything else (filters, permissions, paging) is shared LINQ in <see cref="SearchService"/>.
+/// </summary>
+public abstract class SearchIndex
+{
+    /// <summary>Indexes (or indexes again) these posts. <paramref name="onlyIfStale"/>: leave alone a document already current.</summary>
+    public async Task WriteAsync(TribuDbContext db, IEnumerable<IndexSource> sources, bool onlyIfStale, CancellationToken ct)
+    {
+        foreach (var source in sources)
+        {
+            var title = source.Number == 1 ? source.TopicTitle : "";
+            var text = SearchText.PlainText(source.BodyMarkdown);
+            var language = SearchText.DecideLanguage($"{title}\n{text}", source.TopicLanguage);
+            await WriteAsync(db, source.PostId, source.EditedAt, language, title, text, onlyIfStale, ct);
+        }
+    }
+
+    protected abstract Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct);
+
+    public abstract Task RemovePostsAsync(TribuDbContext db, IReadOnlyCollection<long> postIds, CancellationToken ct);
+
+    /// <summary>Removes every post of these topics.</summary>
+    public abstract Task RemoveTopicsAsync(TribuDbContext db, IReadOnlyCollection<long> topicIds, CancellationToken ct);
+
+    /// <summary>The posts matching the query, composable with LINQ. Only called when <see cref="SearchQuery.HasTerms"/>.</summary>
+    public abstract IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query);
+
+    /// <summary>Snippets (safe HTML) for a page of results, by post id.</summary>
+    public abstract Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
+        TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct);
+
+    /// <summary>What the index needs of these posts, read from the database (deleted posts and topics left out).</summary>
+    public static IQueryable<IndexSource> Sources(IQueryable<Post> posts) =>
+        posts.AsNoTracking()
+            .Where(p => !p.IsDeleted && !p.Topic!.IsDeleted)
+            .Select(p => new IndexSource(p.Id, p.Number, p.BodyMarkdown, p.EditedAt, p.Topic!.Title, p.Topic.Language));
+}
+
+/// <summary>
+/// SQLite: an FTS5 table of stems computed here (SQLite has no French stemmer), with no copy of the text
+/// (contentless, rowid = post id); bm25 ranking with the title counting four times the body.
+/// </summary>
+public sealed class SqliteSearchIndex : SearchIndex
+{
+    protected override async Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
+    {
+        // Callers that must not overwrite a fresher document hold SQLite's write lock while they choose what to write.
+        _ = onlyIfStale;
+        var titleTerms = SearchText.IndexTerms(title, language);
+        var bodyTerms = SearchText.IndexTerms(text, language);
+        await db.Database.ExecuteSqlAsync($"""DELETE FROM "PostSearch" WHERE rowid = {postId}""", ct);
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO "PostSearch" (rowid, title, body) VALUES ({postId}, {titleTerms}, {bodyTerms})""", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text") VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {editedAt}, {text})
+            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "PostEditedAt" = excluded."PostEditedAt", "Text" = excluded."Text"
+            """, ct);
+    }
+
+    public override async Task RemovePostsAsync(TribuDbContext db, IReadOnlyCollection<long> postIds, CancellationToken ct)
+    {
+        foreach (var id in postIds)
+        {
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "PostSearch" WHERE rowid = {id}""", ct);
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" = {id}""", ct);
+        }
+    }
+
+    public override async Task RemoveTopicsAsync(TribuDbContext db, IReadOnlyCollection<long> topicIds, CancellationToken ct)
+    {
+        foreach (var id in topicIds)
+        {
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "PostSearch" WHERE rowid IN (SELECT "Id" FROM "Posts" WHERE "TopicId" = {id})""", ct);
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" IN (SELECT "Id" FROM "Posts" WHERE "TopicId" = {id})""", ct);
+        }
+    }
+
+    public override IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query)
+    {
+        var match = query.Fts5Match() ?? throw new InvalidOperationException("The query has no terms.");
+        // bm25 is lower for better matches; negated so that, as on PostgreSQL, a higher score is better.
+        return db.Database.SqlQuery<SearchHit>(
+            $"""SELECT rowid AS "PostId", -bm25("PostSearch", 4.0, 1.0) AS "Score" FROM "PostSearch" WHERE "PostSearch" MATCH {match}""");
+    }
+
+    public override Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
+        TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct)
+    {
+        var stems = query.HighlightStems();
+        IReadOnlyDictionary<long, string> snippets = posts.ToDictionary(p => p.PostId, p => Snippets.Highlight(p.Text, p.Language, stems));
+        return Task.FromResult(snippets);
+    }
+}
+
+/// <summary>
+/// PostgreSQL: a tsvector per post built with the french or english configuration (accents removed by unaccent),
+/// title weighted A and body B, under a GIN index; each word of a query read as French or English (phraseto_tsquery,
+/// with the query's syntax parsed once by <see cref="SearchQuery"/>, as on SQLite); snippets by ts_headline. The two configurations are created by the Search migration.
+/// </summary>
+public sealed class PostgresSearchIndex : SearchIndex
+{
+    private static string Configuration(string language) => language == SearchText.French ? "tribu_french" : "tribu_english";
+
+    /// <summary>
+    /// The query as a tsquery expression over parameters ({0}, {1}…): each clause is its French or its English reading
+    /// (phraseto_tsquery keeps a phrase's order), exclusions negate both, alternatives are joined by ||.
+    /// Built from <see cref="SearchQuery.Searched"/> so both databases read a query alike.
+    /// </summary>
+    private static (string Sql, List<object> Parameters) TsQuery(SearchQuery query)
+    {
+        var parameters = new List<object>();
+        var alternatives = query.Searched().Select(alternative => "(" + string.Join(" && ",
+            alternative.Where(c => !c.Excluded).Select(Clause).Concat(alternative.Where(c => c.Excluded).Select(c => "!!" + Clause(c)))) + ")");
+        return (string.Join(" || ", alternatives), parameters);
+
+        string Clause(QueryClause clause)
+        {
+            var index = parameters.Count;
+            parameters.Add(string.Join(' ', clause.Words));
+            return $"(phraseto_tsquery('tribu_french', {{{index}}}) || phraseto_tsquery('tribu_english', {{{index}}}))";
+        }
+    }
+
+    protected override async Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
+    {
+        var configuration = Configuration(language);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text", "SearchVector")
+            VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {editedAt}, {text},
+                setweight(to_tsvector({configuration}::regconfig, {title}), 'A') || setweight(to_tsvector({configuration}::regconfig, {text}), 'B'))
+            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "PostEditedAt" = excluded."PostEditedAt",
+                "Text" = excluded."Text", "SearchVector" = excluded."SearchVector"
+            WHERE NOT {onlyIfStale} OR "SearchDocuments"."Version" < excluded."Version"
+                OR "SearchDocuments"."PostEditedAt" IS DISTINCT FROM excluded."PostEditedAt"
+            """, ct);
+    }
+
+    public override async Task RemovePostsAsync(TribuDbContext db, IReadOnlyCollection<long> postIds, CancellationToken ct)
+    {
+        var ids = postIds.ToArray();
+        await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" = ANY({ids})""", ct);
+    }
+
+    public override async Task RemoveTopicsAsync(TribuDbContext db, IReadOnlyCollection<long> topicIds, CancellationToken ct)
+    {
+        var ids = topicIds.ToArray();
+        await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" IN (SELECT "Id" FROM "Posts" WHERE "TopicId" = ANY({ids}))""", ct);
+    }
+
+    public override IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query)
+    {
+        // Only our own SQL is spliced in (the tsquery's shape); every value the member typed is a parameter.
+        var (tsquery, parameters) = TsQuery(query);
+        var sql = $"""
+            SELECT d."PostId", ts_rank_cd(d."SearchVector", q.query)::float8 AS "Score"
+            FROM "SearchDocuments" AS d, (SELECT {tsquery} AS query) AS q
+            WHERE d."SearchVector" @@ q.query
+            """;
+        return db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]);
+    }
+
+    public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
+        TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct)
+    {
+        var (tsquery, parameters) = TsQuery(query);
+        var options = parameters.Count;
+        var ids = options + 1;
+        parameters.Add(Snippets.HeadlineOptions);
+        parameters.Add(posts.Select(p => p.PostId).ToArray());
+        var sql = $$"""
+            SELECT d."PostId",
+                ts_headline(CASE d."Language" WHEN 'fr' THEN 'tribu_french'::regconfig ELSE 'tribu_english'::regconfig END, d."Text", q.query, {{{options}}}) AS "Snippet"
+            FROM "SearchDocuments" AS d, (SELECT {{tsquery}} AS query) AS q
+            WHERE d."PostId" = ANY({{{ids}}})
+            """;
+        var rows = await db.Database.SqlQueryRaw<SnippetRow>(sql, [.. parameters]).ToListAsync(ct);
+        return rows.ToDictionary(r => r.PostId, r => Snippets.FromMarkers(r.Snippet));
+    }
+}
