@@ -25,6 +25,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
     private static readonly Access[] Everyone = [Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] SignedIn = [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] Staff = [Access.NeedsLogin, Access.Denied, Access.Allowed, Access.Allowed, Access.Allowed];
+    private static readonly Access[] Managers = [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Allowed, Access.Allowed];
     private static readonly Access[] AdminOnly = [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Denied, Access.Allowed];
     private static readonly Access[] SignedInHidden = [Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] StaffHidden = [Access.Hidden, Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed];
@@ -88,6 +89,11 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             // Console.
             new("GET", "/manage", "/manage", Staff),
             new("GET", "/manage/members", "/manage/members", AdminOnly),
+            new("GET", "/manage/spaces", "/manage/spaces", Managers),
+            new("GET", "/manage/spaces/new", "/manage/spaces/new", Managers),
+            new("GET", "/manage/spaces/{Id:int}", "/manage/spaces/1", Managers),
+            new("POST", "/api/v1/spaces/", "/api/v1/spaces", Managers, new { }),
+            new("PUT", "/api/v1/spaces/{id:int}", "/api/v1/spaces/999999", Managers, new { }),
             new("GET", "/manage/invitations", "/manage/invitations", AdminOnly),
             new("GET", "/manage/settings", "/manage/settings", AdminOnly),
             new("GET", "/manage/jobs", "/manage/jobs", AdminOnly),
