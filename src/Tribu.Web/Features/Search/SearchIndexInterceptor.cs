@@ -126,12 +126,29 @@ public sealed class SearchIndexInterceptor(SearchIndex index, ILogger<SearchInde
         if (pending.RemovedPosts.Count > 0) await index.RemovePostsAsync(db, pending.RemovedPosts, ct);
         if (pending.Posts.Count + pending.RetitledTopics.Count + pending.ReindexedTopics.Count == 0) return;
 
-        // Read back from the database: what was just saved, titles and languages included.
-        var ids = pending.Posts.Select(p => p.Id).ToList();
+        // What was just saved: from the tracked entities when their topic is tracked too (no round trip on the
+        // reply path), otherwise read back from the database, titles and languages included.
+        var topics = db.ChangeTracker.Entries<Topic>().Select(e => e.Entity).ToDictionary(t => t.Id);
+        var sources = new List<IndexSource>();
+        var unread = new List<long>();
+        foreach (var post in pending.Posts)
+        {
+            if (topics.TryGetValue(post.TopicId, out var topic) && !pending.RetitledTopics.Contains(topic.Id) && !pending.ReindexedTopics.Contains(topic.Id))
+            {
+                if (!topic.IsDeleted) sources.Add(new IndexSource(post.Id, post.Number, post.BodyMarkdown, post.EditedAt, topic.Title, topic.Language));
+            }
+            else
+            {
+                unread.Add(post.Id);
+            }
+        }
         var retitled = pending.RetitledTopics.ToList();
         var reindexed = pending.ReindexedTopics.ToList();
-        var sources = await SearchIndex.Sources(db.Posts.Where(p =>
-            ids.Contains(p.Id) || (p.Number == 1 && retitled.Contains(p.TopicId)) || reindexed.Contains(p.TopicId))).ToListAsync(ct);
+        if (unread.Count + retitled.Count + reindexed.Count > 0)
+        {
+            sources.AddRange(await SearchIndex.Sources(db.Posts.Where(p =>
+                unread.Contains(p.Id) || (p.Number == 1 && retitled.Contains(p.TopicId)) || reindexed.Contains(p.TopicId))).ToListAsync(ct));
+        }
         await index.WriteAsync(db, sources, onlyIfStale: false, ct);
     }
 }
