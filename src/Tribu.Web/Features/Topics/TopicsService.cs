@@ -44,6 +44,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
 {
     public const int TitleMinLength = 5;
     public const int MaxTags = 5;
+    private const int MaxNumberingAttempts = 15;
 
     public async Task<Change<Topic>> StartAsync(ClaimsPrincipal user, string spaceSlug, NewTopic input, CancellationToken ct = default)
     {
@@ -115,9 +116,11 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException) when (attempt < 4)
+            catch (DbUpdateException) when (attempt < MaxNumberingAttempts)
             {
                 db.Entry(post).State = EntityState.Detached;
+                // A short random pause: replies that collided do not all retry in step and collide again.
+                await Task.Delay(Random.Shared.Next(5, 40), ct);
                 continue;
             }
             await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s
