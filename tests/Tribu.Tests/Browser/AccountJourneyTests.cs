@@ -62,7 +62,7 @@ public sealed partial class AccountJourneyTests
     public async Task Admin_TurnsOnTwoFactorAndLogsInWithATotpCode()
     {
         var page = await _app.NewPageAsync();
-        await LogInAsync(page, TribuAppFactory.AdminEmail, TribuAppFactory.AdminPassword);
+        await BrowserAppFactory.LogInAsync(page, TribuAppFactory.AdminEmail, TribuAppFactory.AdminPassword);
 
         await page.GotoAsync("/account/manage/two-factor");
         await page.GetByRole(AriaRole.Link, new() { Name = "Set up an authenticator app" }).ClickAsync();
@@ -76,7 +76,7 @@ public sealed partial class AccountJourneyTests
         (await page.Locator(".codes li").CountAsync()).ShouldBe(10);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await LogInAsync(page, TribuAppFactory.AdminEmail, TribuAppFactory.AdminPassword);
+        await BrowserAppFactory.LogInAsync(page, TribuAppFactory.AdminEmail, TribuAppFactory.AdminPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Two-factor authentication" })).ToBeVisibleAsync();
 
         // A wrong code is refused with a message next to the field.
@@ -98,7 +98,7 @@ public sealed partial class AccountJourneyTests
     public async Task Admin_RunsAJobFromTheInteractiveConsole()
     {
         var page = await _app.NewPageAsync();
-        await LogInAsync(page, TribuAppFactory.AdminEmail, TribuAppFactory.AdminPassword);
+        await BrowserAppFactory.LogInAsync(page, TribuAppFactory.AdminEmail, TribuAppFactory.AdminPassword);
         await page.GetByRole(AriaRole.Link, new() { Name = "Console" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Background jobs" }).ClickAsync();
 
@@ -107,15 +107,6 @@ public sealed partial class AccountJourneyTests
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Started: Purge old e-mails from the outbox.");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "outbox-cleanup" })).ToContainTextAsync("Succeeded");
-    }
-
-    private static async Task LogInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("E-mail address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
     /// <summary>No English UI string (one that differs in French) is visible on the page.</summary>

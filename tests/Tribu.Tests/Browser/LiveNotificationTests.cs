@@ -43,11 +43,7 @@ public sealed class LiveNotificationTests
     {
         var space = await TestSpaces.CreateAsync(_app);
         var listenerEmail = await TestMembers.CreateAsync(_app, Roles.Member, "en");
-        var listener = await _app.NewPageAsync();
-        await listener.GotoAsync("/account/login");
-        await listener.GetByLabel("E-mail address").FillAsync(listenerEmail);
-        await listener.GetByLabel("Password").FillAsync(TestMembers.Password);
-        await listener.GetByRole(AriaRole.Button, new() { Name = "Log in" }).Last.ClickAsync();
+        var listener = await _app.LoggedInPageAsync(listenerEmail, TestMembers.Password);
         await listener.GotoAsync($"/s/{space}");
         var badge = listener.Locator("[data-live-unread]");
         await Assertions.Expect(badge).ToHaveAttributeAsync("aria-label", "Notifications: 0 unread");

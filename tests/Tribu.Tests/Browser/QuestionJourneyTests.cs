@@ -18,11 +18,7 @@ public sealed class QuestionJourneyTests
 
     private async Task<IPage> LoggedInPageAsync(string email)
     {
-        var page = await _app.NewPageAsync("fr-FR");
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Adresse e-mail").FillAsync(email);
-        await page.GetByLabel("Mot de passe").FillAsync(TestMembers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).Last.ClickAsync();
+        var page = await _app.LoggedInPageAsync(email, TestMembers.Password, "fr-FR");
         await Assertions.Expect(page.Locator(".user-chip")).ToBeVisibleAsync();
         return page;
     }

@@ -45,6 +45,25 @@ public sealed class BrowserAppFactory : TribuAppFactory
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh browser that has logged in through the log-in page, as a person would.</summary>
+    public async Task<IPage> LoggedInPageAsync(string email, string password, string locale = "en-US")
+    {
+        var page = await NewPageAsync(locale);
+        await LogInAsync(page, email, password);
+        return page;
+    }
+
+    /// <summary>Fills and submits the log-in form (labels in the page's language), then waits for the member's menu.</summary>
+    public static async Task LogInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        var french = await page.Locator("html").GetAttributeAsync("lang") == "fr";
+        await page.GetByLabel(french ? "Adresse e-mail" : "E-mail address").FillAsync(email);
+        await page.GetByLabel(french ? "Mot de passe" : "Password").FillAsync(password);
+        await page.Locator("form.form button[type=submit]").ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (Available)
