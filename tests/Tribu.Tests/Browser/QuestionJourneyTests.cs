@@ -27,10 +27,19 @@ public sealed class QuestionJourneyTests
     public async Task MemberAsksInFrench_AnotherAnswers_AuthorAccepts_ListShowsSolved()
     {
         var space = await TestSpaces.CreateAsync(_app);
+        using (var earlier = await TestMembers.LoggedInAsync(_app, Roles.Member))
+        {
+            (await earlier.Http.PostAsync($"/api/v1/spaces/{space}/topics", System.Net.Http.Json.JsonContent.Create(
+                new { kind = "Question", title = "Erreur E23 au démarrage", body = "L'écran affiche E23." }))).EnsureSuccessStatusCode();
+        }
         var asker = await LoggedInPageAsync(await TestMembers.CreateAsync(_app, Roles.Member, "fr"));
         await asker.GotoAsync($"/s/{space}");
         await asker.GetByRole(AriaRole.Link, new() { Name = "Nouveau sujet" }).ClickAsync();
         await asker.GetByLabel("Question").CheckAsync();
+        // While the title is typed, an older topic about the same error is suggested.
+        await asker.GetByLabel("Titre").PressSequentiallyAsync("Écran E23 ");
+        await Assertions.Expect(asker.Locator("#similar-topics")).ToContainTextAsync("Déjà demandé");
+        await Assertions.Expect(asker.Locator("#similar-topics a")).ToContainTextAsync(["Erreur E23 au démarrage"]);
         await asker.GetByLabel("Titre").FillAsync("Code erreur E23 sur l'écran, que faire ?");
         await asker.GetByLabel("Message", new() { Exact = true }).FillAsync("Depuis ce matin, l'écran affiche **E23** au démarrage.");
         await asker.GetByLabel("Étiquettes").FillAsync("écran, erreur");

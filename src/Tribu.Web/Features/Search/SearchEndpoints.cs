@@ -10,6 +10,10 @@ public static class SearchEndpoints
 {
     public static RouteGroupBuilder MapSearchEndpoints(this RouteGroupBuilder api)
     {
+        api.MapGet("/topics/similar", async (string? title, System.Security.Claims.ClaimsPrincipal user, SimilarTopics similar, CancellationToken ct) =>
+            TypedResults.Ok(await similar.FindAsync(user, title, ct)))
+            .WithName("SimilarTopics").WithTags("Topics").WithSummary("Existing topics like a title being typed, so a member can find an answer before asking.");
+
         var search = api.MapGroup("/search").WithTags("Search");
         search.MapGet("", SearchAsync).WithName("Search")
             .WithSummary("Full-text search over the topics and replies the caller may read, French and English words alike.");

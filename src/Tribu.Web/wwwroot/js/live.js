@@ -1,32 +1,89 @@
-// Tribu live updates: the unread-notification count in the header, over server-sent events.
-// Progressive: without this script, the count is still right on every page load.
+// Tribu live pieces, progressive: every page works without this script.
+// Blazor's enhanced navigation swaps pages without reloading scripts, so each piece (re)starts on
+// the first load and after every enhanced navigation, closing the streams of the page it replaces.
 (() => {
-  const badge = document.querySelector('[data-live-unread]');
-  if (!badge || !window.EventSource) return;
-  const count = badge.querySelector('.count');
-  const source = new EventSource('/notifications/stream');
-  source.addEventListener('unread', (e) => {
-    const n = parseInt(e.data, 10) || 0;
-    count.textContent = n > 0 ? String(n) : '';
-    badge.classList.toggle('has-unread', n > 0);
-    badge.setAttribute('aria-label', badge.dataset[n === 1 ? 'labelOne' : 'labelMany'].replace('{0}', n));
-  });
-})();
+  const streams = [];
 
-// An open topic: when it changes (a reply, a reaction, an edit), fetch the page again and swap in its posts.
-(() => {
-  const posts = document.getElementById('posts');
-  if (!posts || !window.EventSource || !window.fetch) return;
-  const status = document.getElementById('live-status');
-  let first = true;
-  const source = new EventSource(`/t/${posts.dataset.liveTopic}/stream`);
-  source.addEventListener('changed', async () => {
-    if (first) { first = false; return; }
-    const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
-    if (!response.ok) return;
-    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('posts');
-    if (!fresh) return;
-    posts.innerHTML = fresh.innerHTML;
-    if (status) status.textContent = posts.dataset.liveAnnounce;
-  });
+  // The unread-notification count in the header, over server-sent events.
+  function unreadBadge() {
+    const badge = document.querySelector('[data-live-unread]');
+    if (!badge || !window.EventSource) return;
+    const count = badge.querySelector('.count');
+    const source = new EventSource('/notifications/stream');
+    streams.push(source);
+    source.addEventListener('unread', (e) => {
+      const n = parseInt(e.data, 10) || 0;
+      count.textContent = n > 0 ? String(n) : '';
+      badge.classList.toggle('has-unread', n > 0);
+      badge.setAttribute('aria-label', badge.dataset[n === 1 ? 'labelOne' : 'labelMany'].replace('{0}', n));
+    });
+  }
+
+  // An open topic: when it changes (a reply, a reaction, an edit), fetch the page again and swap in its posts.
+  function liveTopic() {
+    const posts = document.getElementById('posts');
+    if (!posts || !window.EventSource || !window.fetch) return;
+    const status = document.getElementById('live-status');
+    let first = true;
+    const source = new EventSource(`/t/${posts.dataset.liveTopic}/stream`);
+    streams.push(source);
+    source.addEventListener('changed', async () => {
+      if (first) { first = false; return; }
+      const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('posts');
+      if (!fresh) return;
+      posts.innerHTML = fresh.innerHTML;
+      if (status) status.textContent = posts.dataset.liveAnnounce;
+    });
+  }
+
+  // A new topic's title: show existing topics like it while it is typed (they may already answer it).
+  function similarTopics() {
+    const title = document.getElementById('title');
+    const box = document.getElementById('similar-topics');
+    if (!title || !box || !window.fetch) return;
+    let timer;
+    title.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const text = title.value.trim();
+        if (text.length < 8) { box.hidden = true; return; }
+        const response = await fetch(`/api/v1/topics/similar?title=${encodeURIComponent(text)}`, { credentials: 'same-origin' });
+        if (!response.ok) return;
+        const topics = await response.json();
+        box.replaceChildren();
+        if (topics.length === 0) { box.hidden = true; return; }
+        const heading = document.createElement('h2');
+        heading.textContent = box.dataset.heading;
+        const list = document.createElement('ul');
+        for (const t of topics) {
+          const item = document.createElement('li');
+          const link = document.createElement('a');
+          link.href = t.url;
+          link.textContent = t.title;
+          item.append(link);
+          if (t.solved) {
+            const badge = document.createElement('span');
+            badge.className = 'badge badge-solved';
+            badge.textContent = box.dataset.solved;
+            item.append(' ', badge);
+          }
+          list.append(item);
+        }
+        box.append(heading, list);
+        box.hidden = false;
+      }, 350);
+    });
+  }
+
+  function start() {
+    while (streams.length) streams.pop().close();
+    unreadBadge();
+    liveTopic();
+    similarTopics();
+  }
+
+  start();
+  if (window.Blazor && Blazor.addEventListener) Blazor.addEventListener('enhancedload', start);
 })();

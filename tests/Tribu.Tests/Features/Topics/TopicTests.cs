@@ -284,6 +284,25 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
     }
 
     [Fact]
+    public async Task SimilarTopics_SuggestsReadableTopicsLikeTheTitleBeingTyped()
+    {
+        var open = await TestSpaces.CreateAsync(App);
+        var hidden = await TestSpaces.CreateAsync(App, SpaceVisibility.Invite);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
+        // Letters only: PostgreSQL's parser files letter-digit mixes under another token type.
+        var word = "zq" + new string(Guid.NewGuid().ToString("N")[..6].Select(c => (char)('a' + (c % 26))).ToArray());
+        var visible = await StartAsync(member, open, "Question", $"Batteries {word} lose range in winter");
+        await StartAsync(admin, hidden, "Discussion", $"Prototype batteries {word} secret");
+
+        var similar = await JsonAsync(await member.Http.GetAsync($"/api/v1/topics/similar?title={Uri.EscapeDataString($"Why does my battery {word} die so fast?")}"));
+
+        similar.EnumerateArray().Select(t => t.GetProperty("topicId").GetInt64()).ShouldBe([visible]);
+        similar[0].GetProperty("url").GetString().ShouldBe($"/t/{visible}");
+        (await JsonAsync(await member.Http.GetAsync("/api/v1/topics/similar?title=short"))).GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task ConcurrentReplies_EachGetTheirOwnNumber()
     {
         var space = await TestSpaces.CreateAsync(App);

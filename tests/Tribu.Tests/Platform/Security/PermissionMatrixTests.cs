@@ -57,6 +57,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/members", "/members", Everyone),
             new("GET", "/search", "/search?q=matrix", Everyone),
             new("GET", "/api/v1/search", "/api/v1/search?q=matrix", Everyone),
+            new("GET", "/api/v1/topics/similar", "/api/v1/topics/similar?title=matrix%20question", Everyone),
             new("GET", "/status/{Code:int}", "/status/418", [Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed]),
             new("GET", "/not-found", "/not-found", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("GET", "/error", "/error", Everyone),
