@@ -293,11 +293,14 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
         // Letters only: PostgreSQL's parser files letter-digit mixes under another token type.
         var word = "zq" + new string(Guid.NewGuid().ToString("N")[..6].Select(c => (char)('a' + (c % 26))).ToArray());
         var visible = await StartAsync(member, open, "Question", $"Batteries {word} lose range in winter");
-        await StartAsync(admin, hidden, "Discussion", $"Prototype batteries {word} secret");
+        var secret = await StartAsync(admin, hidden, "Discussion", $"Prototype batteries {word} secret");
 
         var similar = await JsonAsync(await member.Http.GetAsync($"/api/v1/topics/similar?title={Uri.EscapeDataString($"Why does my battery {word} die so fast?")}"));
 
-        similar.EnumerateArray().Select(t => t.GetProperty("topicId").GetInt64()).ShouldBe([visible]);
+        // Other battery topics may follow (any word matches); the closest comes first, the unreadable one never.
+        var ids = similar.EnumerateArray().Select(t => t.GetProperty("topicId").GetInt64()).ToList();
+        ids[0].ShouldBe(visible);
+        ids.ShouldNotContain(secret);
         similar[0].GetProperty("url").GetString().ShouldBe($"/t/{visible}");
         (await JsonAsync(await member.Http.GetAsync("/api/v1/topics/similar?title=short"))).GetArrayLength().ShouldBe(0);
     }
