@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Tribu.Web.Features.Members;
 using Tribu.Web.Features.Spaces;
@@ -12,7 +11,7 @@ namespace Tribu.Web.Features.Notifications;
 /// Turns community events into notifications: who is told (mentioned members, followers of the topic, the space
 /// or the author), in which way (each member's preference per kind), and only if they may read the topic.
 /// </summary>
-public sealed partial class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock, NotificationMails mails, EmailOutbox outbox)
+public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock, NotificationMails mails, EmailOutbox outbox)
 {
     public async Task TopicStartedAsync(Topic topic, Post opening, CancellationToken ct = default)
     {
@@ -35,13 +34,6 @@ public sealed partial class Notifier(TribuDbContext db, ILiveBus bus, TimeProvid
 
     public Task AcceptedAsync(Topic topic, Post answer, Guid acceptedBy, CancellationToken ct = default) =>
         NotifyAsync(new() { [answer.AuthorId] = NotificationKind.Accepted }, acceptedBy, topic, answer, ct);
-
-    /// <summary>Handles @mentioned in Markdown, outside code.</summary>
-    public static IReadOnlyList<string> Mentions(string markdown)
-    {
-        var withoutCode = CodeRegex().Replace(markdown, " ");
-        return [.. MentionRegex().Matches(withoutCode).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct()];
-    }
 
     private async Task NotifyAsync(Dictionary<Guid, NotificationKind> recipients, Guid actorId, Topic topic, Post post, CancellationToken ct)
     {
@@ -84,17 +76,21 @@ public sealed partial class Notifier(TribuDbContext db, ILiveBus bus, TimeProvid
 
     private async Task<List<Guid>> MentionedAsync(string markdown, CancellationToken ct)
     {
-        var handles = Mentions(markdown);
+        var handles = Topics.Mentions.Find(markdown);
         return handles.Count == 0 ? [] : await db.Users.Where(u => handles.Contains(u.Handle)).Select(u => u.Id).ToListAsync(ct);
     }
 
     private Task<List<Guid>> FollowersAsync(FollowKind kind, string key, CancellationToken ct) =>
         db.Follows.Where(f => f.Kind == kind && f.TargetKey == key).Select(f => f.FollowerId).ToListAsync(ct);
 
+    /// <summary>Whether a member follows a topic, space or member (by its stored key): for the pages' follow buttons too.</summary>
+    public static Task<bool> IsFollowingAsync(TribuDbContext context, Guid memberId, FollowKind kind, string key, CancellationToken ct = default) =>
+        context.Follows.AnyAsync(f => f.FollowerId == memberId && f.Kind == kind && f.TargetKey == key, ct);
+
     /// <summary>Follows, if not already: posting in a topic follows it.</summary>
     public async Task FollowAsync(Guid memberId, FollowKind kind, string key, CancellationToken ct = default)
     {
-        if (await db.Follows.AnyAsync(f => f.FollowerId == memberId && f.Kind == kind && f.TargetKey == key, ct)) return;
+        if (await IsFollowingAsync(db, memberId, kind, key, ct)) return;
         db.Follows.Add(new Follow { FollowerId = memberId, Kind = kind, TargetKey = key, CreatedAt = clock.GetUtcNow().UtcDateTime });
         try
         {
@@ -108,10 +104,4 @@ public sealed partial class Notifier(TribuDbContext db, ILiveBus bus, TimeProvid
 
     public Task<int> UnfollowAsync(Guid memberId, FollowKind kind, string key, CancellationToken ct = default) =>
         db.Follows.Where(f => f.FollowerId == memberId && f.Kind == kind && f.TargetKey == key).ExecuteDeleteAsync(ct);
-
-    [GeneratedRegex(@"(?<![\w@/.])@([a-z0-9_]{3,20})\b", RegexOptions.IgnoreCase)]
-    private static partial Regex MentionRegex();
-
-    [GeneratedRegex(@"```[\s\S]*?```|`[^`\n]*`")]
-    private static partial Regex CodeRegex();
 }

@@ -4,7 +4,7 @@ using Markdig;
 namespace Tribu.Web.Features.Topics;
 
 /// <summary>CommonMark with GFM tables and task lists, rendered once at write time and sanitised.</summary>
-public sealed partial class MarkdownRenderer
+public sealed class MarkdownRenderer
 {
     private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
         .UsePipeTables()
@@ -16,28 +16,7 @@ public sealed partial class MarkdownRenderer
 
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
 
-    public string Render(string markdown) => _sanitizer.Sanitize(Markdown.ToHtml(LinkMentions(markdown), _pipeline));
-
-    /// <summary>@handle becomes a link to the profile, except inside code.</summary>
-    private static string LinkMentions(string markdown)
-    {
-        var result = new System.Text.StringBuilder();
-        var last = 0;
-        foreach (System.Text.RegularExpressions.Match code in CodeRegex().Matches(markdown))
-        {
-            result.Append(MentionRegex().Replace(markdown[last..code.Index], m => $"[@{m.Groups[1].Value}](/u/{m.Groups[1].Value.ToLowerInvariant()})"));
-            result.Append(code.Value);
-            last = code.Index + code.Length;
-        }
-        result.Append(MentionRegex().Replace(markdown[last..], m => $"[@{m.Groups[1].Value}](/u/{m.Groups[1].Value.ToLowerInvariant()})"));
-        return result.ToString();
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w@/.\[])@([a-zA-Z0-9_]{3,20})\b")]
-    private static partial System.Text.RegularExpressions.Regex MentionRegex();
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"```[\s\S]*?```|`[^`\n]*`")]
-    private static partial System.Text.RegularExpressions.Regex CodeRegex();
+    public string Render(string markdown) => _sanitizer.Sanitize(Markdown.ToHtml(Mentions.Link(markdown), _pipeline));
 
     private static HtmlSanitizer CreateSanitizer()
     {
