@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Tribu.Web.Features.Members;
@@ -42,4 +43,19 @@ public static class TestMembers
         }
         return client;
     }
+}
+
+/// <summary>A logged-in member with their handle and e-mail, for tests that need to name them.</summary>
+public sealed record TestPerson(TribuClient Client, string Handle, string Email) : IDisposable
+{
+    public static async Task<TestPerson> CreateAsync(TribuAppFactory app, string role = Roles.Member, string language = "en")
+    {
+        var email = await TestMembers.CreateAsync(app, role, language);
+        var client = app.CreateTribuClient(language);
+        await client.LogInAsync(email, TestMembers.Password);
+        var me = await client.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/account/me");
+        return new TestPerson(client, me.GetProperty("handle").GetString()!, email);
+    }
+
+    public void Dispose() => Client.Dispose();
 }

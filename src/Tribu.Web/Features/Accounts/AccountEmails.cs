@@ -20,7 +20,12 @@ public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory lo
     public Task SendInvitationAsync(string email, string language, string inviterName, string link, CancellationToken ct = default) =>
         SendAsync(email, language, "invitation", "Mail.Invite", inviterName, link, ct);
 
-    private async Task SendAsync(string to, string? language, string kind, string keyPrefix, string name, string link, CancellationToken ct)
+    /// <summary>Told when added to a private space, or invited to an invite-only one ({2} is the space's name).</summary>
+    public Task SendSpaceAccessAsync(Member member, string spaceName, string link, bool invited, CancellationToken ct = default) =>
+        SendAsync(member.Email!, member.PreferredLanguage, invited ? "space-invitation" : "space-access", invited ? "Mail.SpaceInvite" : "Mail.SpaceAdded",
+            member.DisplayName, link, ct, spaceName);
+
+    private async Task SendAsync(string to, string? language, string kind, string keyPrefix, string name, string link, CancellationToken ct, string extra = "")
     {
         var site = await settings.GetAsync(ct);
         var culture = new CultureInfo(language is "fr" or "en" ? language : site.DefaultLanguage);
@@ -31,8 +36,8 @@ public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory lo
         {
             var l = localizers.Create(typeof(AccountStrings));
             var community = site.CommunityName;
-            var subject = l[keyPrefix + ".Subject", community].Value;
-            var intro = l[keyPrefix + ".Body", name, community].Value;
+            var subject = l[keyPrefix + ".Subject", community, extra].Value;
+            var intro = l[keyPrefix + ".Body", name, community, extra].Value;
             var action = l[keyPrefix + ".Action"].Value;
             var outro = l[keyPrefix + ".Ignore"].Value;
             var enc = HtmlEncoder.Default;

@@ -54,10 +54,10 @@ public static class NotificationsFeature
         {
             case FollowKind.Topic when long.TryParse(key, out var id):
                 var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
-                return topic is not null && SpaceAccess.CanRead(topic.Space!.Visibility, user) ? id.ToString(CultureInfo.InvariantCulture) : null;
+                return topic is not null && SpaceAccess.CanRead(topic.Space!, user) ? id.ToString(CultureInfo.InvariantCulture) : null;
             case FollowKind.Space:
                 var space = await db.Spaces.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == key, ct);
-                return space is not null && SpaceAccess.CanRead(space.Visibility, user) ? space.Id.ToString(CultureInfo.InvariantCulture) : null;
+                return space is not null && SpaceAccess.CanRead(space, user) ? space.Id.ToString(CultureInfo.InvariantCulture) : null;
             case FollowKind.Member:
                 var handle = key.ToLowerInvariant();
                 var member = await db.Users.AsNoTracking().Where(u => u.Handle == handle).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);

@@ -41,12 +41,15 @@ public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock
         if (recipients.Count == 0) return;
         var space = topic.Space ?? await db.Spaces.AsNoTracking().FirstAsync(s => s.Id == topic.SpaceId, ct);
         var ids = recipients.Keys.ToList();
-        // Only those who may read the topic: everyone for public and members-only spaces, staff for the others.
+        // Only those who may read the topic: everyone for public and members-only spaces; staff and the space's
+        // active members for the others (the same rule as SpaceAccess.CanRead, asked of the database for many members).
         if (space.Visibility is SpaceVisibility.Private or SpaceVisibility.Invite)
         {
             var staff = await db.UserRoles.Where(ur => ids.Contains(ur.UserId) && db.Roles.Any(r => r.Id == ur.RoleId && Roles.Staff.Contains(r.Name!)))
-                .Select(ur => ur.UserId).Distinct().ToListAsync(ct);
-            ids = [.. ids.Intersect(staff)];
+                .Select(ur => ur.UserId).ToListAsync(ct);
+            var members = await db.SpaceMemberships.Where(m => m.SpaceId == space.Id && m.Status == MembershipStatus.Active && ids.Contains(m.MemberId))
+                .Select(m => m.MemberId).ToListAsync(ct);
+            ids = [.. ids.Intersect(staff.Concat(members))];
         }
         var preferences = await db.NotificationPreferences.Where(p => ids.Contains(p.MemberId)).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;

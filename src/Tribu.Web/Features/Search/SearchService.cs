@@ -66,8 +66,8 @@ public sealed class SearchService(TribuDbContext db, SearchIndex index, IStringL
         var rows =
             from hit in index.Match(db, query)
             join document in db.Set<SearchDocument>() on hit.PostId equals document.PostId
-            join post in db.Posts on hit.PostId equals post.Id
-            where !post.IsDeleted && !post.Topic!.IsDeleted && readable.Contains(post.Topic.Space!.Visibility)
+            join post in db.Posts.InReadableSpaces(readable) on hit.PostId equals post.Id
+            where !post.IsDeleted && !post.Topic!.IsDeleted
             select new { hit.Score, document.Language, document.Text, Post = post, Topic = post.Topic };
 
         if (!string.IsNullOrWhiteSpace(request.Space))

@@ -94,7 +94,7 @@ public static class FeedEndpoints
         var anonymous = new ClaimsPrincipal(new ClaimsIdentity());
         var readable = SpaceAccess.ReadableBy(anonymous);
         var baseUrl = BaseUrl(http);
-        var spaces = await db.Spaces.AsNoTracking().Where(s => readable.Contains(s.Visibility)).Select(s => s.Slug).ToListAsync(ct);
+        var spaces = await db.Spaces.AsNoTracking().ReadableBy(readable).Select(s => s.Slug).ToListAsync(ct);
         var topics = await TopicRow.Query(db, readable).OrderByDescending(t => t.LastPostAt).Take(SitemapSize)
             .Select(t => new { t.Id, t.Slug, t.LastPostAt }).ToListAsync(ct);
         XmlWriterSettings settings = new() { Encoding = new UTF8Encoding(false), Indent = false };

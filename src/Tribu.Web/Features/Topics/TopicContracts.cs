@@ -32,5 +32,5 @@ public sealed record AcceptAnswerRequest(long PostId);
 /// <summary>An edit; <c>Title</c> applies to a topic's opening post only.</summary>
 public sealed record EditPostRequest(string? Body, string? Title, string? Reason);
 
-/// <summary>Staff switches; omitted ones are left as they are.</summary>
-public sealed record TopicStateRequest(bool? Locked, bool? Pinned);
+/// <summary>Moderator switches, and <c>Space</c> (a space slug) to move the topic (staff); omitted ones are left as they are.</summary>
+public sealed record TopicStateRequest(bool? Locked, bool? Pinned, string? Space = null);

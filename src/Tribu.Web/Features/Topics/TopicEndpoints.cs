@@ -23,7 +23,7 @@ public static class TopicEndpoints
         topics.MapGet("/topics/{id:long}", GetAsync).WithName("GetTopic").WithSummary("A topic and a page of its posts.");
         topics.MapPost("/topics/{id:long}/replies", ReplyAsync).WithName("ReplyToTopic").WithSummary("Reply to a topic.").RequireAuthorization();
         topics.MapPut("/topics/{id:long}/accepted-answer", AcceptAsync).WithName("AcceptAnswer").WithSummary("Mark (or un-mark) the reply that answers a question.").RequireAuthorization();
-        topics.MapPatch("/topics/{id:long}", SetStateAsync).WithName("SetTopicState").WithSummary("Lock or pin a topic (staff).").RequireAuthorization();
+        topics.MapPatch("/topics/{id:long}", SetStateAsync).WithName("SetTopicState").WithSummary("Lock or pin a topic (staff and the space's moderators), or move it to another space (staff).").RequireAuthorization();
         topics.MapPut("/posts/{id:long}", EditAsync).WithName("EditPost").WithSummary("Edit a post; the previous text is kept as a revision.").RequireAuthorization();
         topics.MapDelete("/posts/{id:long}", DeleteAsync).WithName("DeletePost").WithSummary("Delete a post (the opening post deletes the topic).").RequireAuthorization();
         topics.MapPost("/posts/{id:long}/reactions/{kind}", ReactAsync).WithName("ToggleReaction").WithSummary("Add a reaction, or take it back if it is there.").RequireAuthorization();
@@ -47,7 +47,7 @@ public static class TopicEndpoints
     private static async Task<Results<Ok<TopicSummaryResponse[]>, NotFound>> ListAsync(string slug, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
     {
         var space = await db.Spaces.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
-        if (space is null || !SpaceAccess.CanRead(space.Visibility, user)) return TypedResults.NotFound();
+        if (space is null || !SpaceAccess.CanRead(space, user)) return TypedResults.NotFound();
         var rows = await TopicRow.Query(db, SpaceAccess.ReadableBy(user)).Where(t => t.SpaceSlug == slug)
             .OrderByDescending(t => t.IsPinned).ThenByDescending(t => t.LastPostAt)
             .Skip((Math.Max(1, page ?? 1) - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct);
@@ -57,12 +57,12 @@ public static class TopicEndpoints
     private static async Task<Results<Ok<TopicResponse>, NotFound>> GetAsync(long id, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
     {
         var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
-        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return TypedResults.NotFound();
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return TypedResults.NotFound();
         var current = Math.Max(1, page ?? 1);
         var posts = PostRow.Query(db).Where(p => p.TopicId == id);
         var count = await posts.CountAsync(ct);
         var rows = await posts.OrderBy(p => p.Number).Skip((current - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct);
-        return TypedResults.Ok(new TopicResponse(topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}", topic.Kind, topic.Space.Slug, topic.IsPinned, topic.IsLocked,
+        return TypedResults.Ok(new TopicResponse(topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}", topic.Kind, topic.Space!.Slug, topic.IsPinned, topic.IsLocked,
             topic.AcceptedPostId, [.. topic.TagList], topic.ReplyCount, current, Math.Max(1, (int)Math.Ceiling(count / (double)ApiPageSize)),
             [.. rows.Select(PostResponse.FromRow)]));
     }
@@ -103,14 +103,18 @@ public static class TopicEndpoints
             _ => Forbidden(l),
         };
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> SetStateAsync(
-        long id, TopicStateRequest request, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
-        (await topics.SetStateAsync(user, id, request.Locked, request.Pinned, ct)).Outcome switch
+    private static async Task<Results<NoContent, ValidationProblem, NotFound, ProblemHttpResult>> SetStateAsync(
+        long id, TopicStateRequest request, ClaimsPrincipal user, TopicsService topics, IStringLocalizer<UiStrings> l, CancellationToken ct)
+    {
+        var change = await topics.SetStateAsync(user, id, request.Locked, request.Pinned, request.Space, ct);
+        return change.Outcome switch
         {
             Outcome.Ok => TypedResults.NoContent(),
+            Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Validation.Title"]),
             Outcome.NotFound => TypedResults.NotFound(),
             _ => Forbidden(l),
         };
+    }
 
     private static async Task<Results<Ok<PostResponse>, ValidationProblem, NotFound, ProblemHttpResult>> EditAsync(
         long id, EditPostRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
@@ -149,7 +153,7 @@ public static class TopicEndpoints
     private static async Task<Results<Ok<RevisionResponse[]>, NotFound>> RevisionsAsync(long id, ClaimsPrincipal user, TribuDbContext db, CancellationToken ct)
     {
         var post = await db.Posts.AsNoTracking().Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == id && !p.IsDeleted, ct);
-        if (post is null || post.Topic!.IsDeleted || !SpaceAccess.CanRead(post.Topic.Space!.Visibility, user)) return TypedResults.NotFound();
+        if (post is null || post.Topic!.IsDeleted || !SpaceAccess.CanRead(post.Topic.Space!, user)) return TypedResults.NotFound();
         var revisions = await db.PostRevisions.AsNoTracking().Where(r => r.PostId == id).OrderByDescending(r => r.CreatedAt)
             .Select(r => new RevisionResponse(r.BodyMarkdown, r.Title, r.Reason, db.Users.Where(u => u.Id == r.EditorId).Select(u => u.Handle).First(), r.CreatedAt))
             .ToArrayAsync(ct);
@@ -169,7 +173,7 @@ public static class TopicEndpoints
             Notifications.ILiveBus bus, CancellationToken ct) =>
         {
             var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
-            if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Results.NotFound();
+            if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Results.NotFound();
             var version = 0;
             await Notifications.ServerSentEvents.StreamAsync(http, bus, Notifications.LiveChannels.Topic(id), "changed",
                 () => Task.FromResult((version++).ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
@@ -186,8 +190,8 @@ public static class TopicEndpoints
             var change = await topics.DeleteAsync(user, postId, ct);
             return Back(change, change.Value?.Number == 1 ? "/" : $"/t/{id}");
         });
-        forms.MapPost("/state", async (long id, [FromForm] bool? locked, [FromForm] bool? pinned, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
-            Back(await topics.SetStateAsync(user, id, locked, pinned, ct), $"/t/{id}"));
+        forms.MapPost("/state", async (long id, [FromForm] bool? locked, [FromForm] bool? pinned, [FromForm] string? space, ClaimsPrincipal user, TopicsService topics, CancellationToken ct) =>
+            Back(await topics.SetStateAsync(user, id, locked, pinned, space, ct), $"/t/{id}"));
         return app;
     }
 
@@ -197,6 +201,7 @@ public static class TopicEndpoints
     {
         Outcome.Ok => TypedResults.LocalRedirect(IdentityRedirectManager.SafeReturnUrl(to)),
         Outcome.NotFound => TypedResults.NotFound(),
+        Outcome.Invalid => TypedResults.BadRequest(),
         _ => TypedResults.Forbid(),
     };
 }

@@ -12,30 +12,36 @@ public static class TopicPermissions
 
     public static bool IsStaff(ClaimsPrincipal user) => SpaceAccess.IsStaff(user);
 
+    /// <summary>Staff everywhere, and a space's own moderators in their space.</summary>
+    public static bool IsModerator(int spaceId, ClaimsPrincipal user) => SpaceAccess.CanModerate(spaceId, user);
+
     public static bool CanStartTopic(Space space, TopicKind kind, ClaimsPrincipal user) =>
         MemberId(user) is not null
-        && SpaceAccess.CanRead(space.Visibility, user)
-        && (IsStaff(user) || (!space.StaffOnlyTopics && kind != TopicKind.Announcement));
+        && SpaceAccess.CanRead(space, user)
+        && (IsModerator(space.Id, user) || (!space.StaffOnlyTopics && kind != TopicKind.Announcement));
 
     public static bool CanReply(Topic topic, Space space, ClaimsPrincipal user) =>
-        MemberId(user) is not null && SpaceAccess.CanRead(space.Visibility, user) && !topic.IsDeleted && (!topic.IsLocked || IsStaff(user));
+        MemberId(user) is not null && SpaceAccess.CanRead(space, user) && !topic.IsDeleted && (!topic.IsLocked || IsModerator(space.Id, user));
 
-    /// <summary>The asker, or staff, picks the answer of a question.</summary>
+    /// <summary>The asker, or a moderator of the space, picks the answer of a question.</summary>
     public static bool CanAcceptAnswer(Topic topic, ClaimsPrincipal user) =>
-        topic.Kind == TopicKind.Question && (MemberId(user) == topic.AuthorId || IsStaff(user));
+        topic.Kind == TopicKind.Question && (MemberId(user) == topic.AuthorId || IsModerator(topic.SpaceId, user));
 
     public static bool CanEdit(Post post, Topic topic, ClaimsPrincipal user) => !post.IsDeleted && CanEdit(post.AuthorId, topic, user);
 
     public static bool CanEdit(Guid postAuthorId, Topic topic, ClaimsPrincipal user) =>
-        IsStaff(user) || (MemberId(user) == postAuthorId && !topic.IsLocked);
+        IsModerator(topic.SpaceId, user) || (MemberId(user) == postAuthorId && !topic.IsLocked);
 
-    public static bool CanDelete(Post post, ClaimsPrincipal user) => !post.IsDeleted && CanDelete(post.AuthorId, user);
+    public static bool CanDelete(Post post, Topic topic, ClaimsPrincipal user) => !post.IsDeleted && CanDelete(post.AuthorId, topic, user);
 
-    public static bool CanDelete(Guid postAuthorId, ClaimsPrincipal user) => IsStaff(user) || MemberId(user) == postAuthorId;
+    public static bool CanDelete(Guid postAuthorId, Topic topic, ClaimsPrincipal user) => IsModerator(topic.SpaceId, user) || MemberId(user) == postAuthorId;
 
-    public static bool CanLock(ClaimsPrincipal user) => IsStaff(user);
+    public static bool CanLock(Topic topic, ClaimsPrincipal user) => IsModerator(topic.SpaceId, user);
 
-    public static bool CanPin(ClaimsPrincipal user) => IsStaff(user);
+    public static bool CanPin(int spaceId, ClaimsPrincipal user) => IsModerator(spaceId, user);
+
+    /// <summary>Moving crosses spaces: staff only.</summary>
+    public static bool CanMove(ClaimsPrincipal user) => IsStaff(user);
 
     public static bool CanReact(Post post, ClaimsPrincipal user) => !post.IsDeleted && CanReact(post.AuthorId, user);
 

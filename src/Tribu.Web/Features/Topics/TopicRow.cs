@@ -25,9 +25,9 @@ public sealed record TopicRow
     public string? Tags { get; init; }
 
     /// <summary>Visible topics in the spaces the reader may read.</summary>
-    public static IQueryable<TopicRow> Query(TribuDbContext db, SpaceVisibility[] readable) =>
-        db.Topics
-            .Where(t => !t.IsDeleted && readable.Contains(t.Space!.Visibility))
+    public static IQueryable<TopicRow> Query(TribuDbContext db, ReadableSpaces readable) =>
+        db.Topics.InReadableSpaces(readable)
+            .Where(t => !t.IsDeleted)
             .Select(t => new TopicRow
             {
                 Id = t.Id, Slug = t.Slug, Title = t.Title, Kind = t.Kind, IsPinned = t.IsPinned, IsSolved = t.AcceptedPostId != null, IsLocked = t.IsLocked,

@@ -49,7 +49,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     public async Task<Change<Topic>> StartAsync(ClaimsPrincipal user, string spaceSlug, NewTopic input, CancellationToken ct = default)
     {
         var space = await db.Spaces.FirstOrDefaultAsync(s => s.Slug == spaceSlug, ct);
-        if (space is null || !SpaceAccess.CanRead(space.Visibility, user)) return Change<Topic>.NotFound();
+        if (space is null || !SpaceAccess.CanRead(space, user)) return Change<Topic>.NotFound();
         var errors = new Dictionary<string, string[]>();
         if (!Enum.TryParse<TopicKind>(input.Kind ?? nameof(TopicKind.Discussion), ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
         {
@@ -77,7 +77,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
             Title = title,
             Slug = TopicsFeature.Slugify(title),
             Tags = tags.Length == 0 ? null : string.Join(',', tags),
-            IsPinned = input.Pinned && TopicPermissions.CanPin(user),
+            IsPinned = input.Pinned && TopicPermissions.CanPin(space.Id, user),
             CreatedAt = now,
             LastPostAt = now,
         };
@@ -92,8 +92,8 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     public async Task<Change<Post>> ReplyAsync(ClaimsPrincipal user, long topicId, string? body, int? replyToNumber = null, CancellationToken ct = default)
     {
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
-        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Post>.NotFound();
-        if (!TopicPermissions.CanReply(topic, topic.Space, user)) return Change<Post>.Forbidden();
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Change<Post>.NotFound();
+        if (!TopicPermissions.CanReply(topic, topic.Space!, user)) return Change<Post>.Forbidden();
         var errors = new Dictionary<string, string[]>();
         ValidateBody(body, errors);
         if (errors.Count > 0) return Change<Post>.Invalid(errors);
@@ -136,7 +136,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     public async Task<Change<Topic>> AcceptAsync(ClaimsPrincipal user, long topicId, long postId, CancellationToken ct = default)
     {
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
-        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Topic>.NotFound();
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Change<Topic>.NotFound();
         if (!TopicPermissions.CanAcceptAnswer(topic, user)) return Change<Topic>.Forbidden();
         var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId && p.TopicId == topicId && !p.IsDeleted && p.Number > 1, ct);
         if (post is null) return Change<Topic>.NotFound();
@@ -219,7 +219,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     {
         var post = await ReadablePostAsync(user, postId, ct);
         if (post is null) return Change<Post>.NotFound();
-        if (!TopicPermissions.CanDelete(post, user)) return Change<Post>.Forbidden();
+        if (!TopicPermissions.CanDelete(post, post.Topic!, user)) return Change<Post>.Forbidden();
         post.IsDeleted = true;
         var topic = post.Topic!;
         if (post.Number == 1)
@@ -236,11 +236,24 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         return Change<Post>.Ok(post);
     }
 
-    public async Task<Change<Topic>> SetStateAsync(ClaimsPrincipal user, long topicId, bool? locked, bool? pinned, CancellationToken ct = default)
+    /// <summary>Lock, pin (a space's moderators) or move to another space (staff); what is left out stays as it is.</summary>
+    public async Task<Change<Topic>> SetStateAsync(ClaimsPrincipal user, long topicId, bool? locked, bool? pinned, string? moveTo = null, CancellationToken ct = default)
     {
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
-        if (topic is null || !SpaceAccess.CanRead(topic.Space!.Visibility, user)) return Change<Topic>.NotFound();
-        if (!TopicPermissions.CanLock(user) || (pinned is not null && !TopicPermissions.CanPin(user))) return Change<Topic>.Forbidden();
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Change<Topic>.NotFound();
+        if (!TopicPermissions.CanLock(topic, user) || (pinned is not null && !TopicPermissions.CanPin(topic.SpaceId, user))
+            || (!string.IsNullOrWhiteSpace(moveTo) && !TopicPermissions.CanMove(user)))
+        {
+            return Change<Topic>.Forbidden();
+        }
+        if (!string.IsNullOrWhiteSpace(moveTo))
+        {
+            var slug = moveTo.Trim();
+            var target = await db.Spaces.FirstOrDefaultAsync(s => s.Slug == slug, ct);
+            if (target is null) return Change<Topic>.Invalid(new() { ["Space"] = [l["Topic.Move.Unknown", slug]] });
+            topic.SpaceId = target.Id;
+            topic.Space = target;
+        }
         topic.IsLocked = locked ?? topic.IsLocked;
         topic.IsPinned = pinned ?? topic.IsPinned;
         await db.SaveChangesAsync(ct);
@@ -267,9 +280,9 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     }
 
     /// <summary>A member's bookmarks that they may still read, newest first.</summary>
-    public static IQueryable<BookmarkItem> BookmarksOf(TribuDbContext db, Guid memberId, Spaces.SpaceVisibility[] readable) =>
+    public static IQueryable<BookmarkItem> BookmarksOf(TribuDbContext db, Guid memberId, Spaces.ReadableSpaces readable) =>
         db.Bookmarks.Where(b => b.MemberId == memberId)
-            .Join(db.Posts.Where(p => !p.IsDeleted && !p.Topic!.IsDeleted && readable.Contains(p.Topic.Space!.Visibility)), b => b.PostId, p => p.Id,
+            .Join(db.Posts.InReadableSpaces(readable).Where(p => !p.IsDeleted && !p.Topic!.IsDeleted), b => b.PostId, p => p.Id,
                 (b, p) => new BookmarkItem
                 {
                     PostId = p.Id, Title = p.Topic!.Title, Url = "/t/" + p.TopicId + "/" + p.Topic.Slug + "#post-" + p.Number,
@@ -283,7 +296,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
     private async Task<Post?> ReadablePostAsync(ClaimsPrincipal user, long postId, CancellationToken ct)
     {
         var post = await db.Posts.Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == postId && !p.IsDeleted, ct);
-        return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!.Visibility, user) ? post : null;
+        return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!, user) ? post : null;
     }
 
     private void ValidateBody(string? body, Dictionary<string, string[]> errors)

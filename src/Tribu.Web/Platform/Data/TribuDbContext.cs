@@ -24,6 +24,7 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
     public DbSet<Space> Spaces => Set<Space>();
+    public DbSet<SpaceMembership> SpaceMemberships => Set<SpaceMembership>();
     public DbSet<Topic> Topics => Set<Topic>();
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<PostReaction> PostReactions => Set<PostReaction>();

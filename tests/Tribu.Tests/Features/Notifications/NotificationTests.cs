@@ -12,31 +12,19 @@ namespace Tribu.Tests.Features.Notifications;
 /// <summary>Follows, mentions and notifications, in the app and by mail; run on SQLite and on PostgreSQL.</summary>
 public abstract class NotificationTests<TFactory>(TFactory factory) : TribuTestBase<TFactory>(factory) where TFactory : TribuAppFactory
 {
-    private sealed record Person(TribuClient Client, string Handle, string Email) : IDisposable
-    {
-        public void Dispose() => Client.Dispose();
-    }
+    private Task<TestPerson> PersonAsync(string role = Roles.Member) => TestPerson.CreateAsync(App, role);
 
-    private async Task<Person> PersonAsync(string role = Roles.Member)
-    {
-        var email = await TestMembers.CreateAsync(App, role, "en");
-        var client = App.CreateTribuClient();
-        await client.LogInAsync(email, TestMembers.Password);
-        var me = await client.Http.GetFromJsonAsync<JsonElement>("/api/v1/account/me");
-        return new Person(client, me.GetProperty("handle").GetString()!, email);
-    }
-
-    private static async Task<long> StartAsync(Person who, string space, string body = "Opening post")
+    private static async Task<long> StartAsync(TestPerson who, string space, string body = "Opening post")
     {
         var response = await who.Client.Http.PostAsJsonAsync($"/api/v1/spaces/{space}/topics", new { kind = "Discussion", title = "Notifications topic", body });
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 
-    private static async Task<long> ReplyAsync(Person who, long topic, string body) =>
+    private static async Task<long> ReplyAsync(TestPerson who, long topic, string body) =>
         (await (await who.Client.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
 
-    private static async Task<JsonElement> InboxAsync(Person who) => await who.Client.Http.GetFromJsonAsync<JsonElement>("/api/v1/notifications");
+    private static async Task<JsonElement> InboxAsync(TestPerson who) => await who.Client.Http.GetFromJsonAsync<JsonElement>("/api/v1/notifications");
 
     [Fact]
     public async Task Reply_NotifiesTopicFollowersButNotTheReplier_AndCanBeMarkedRead()

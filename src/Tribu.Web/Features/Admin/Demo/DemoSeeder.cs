@@ -154,8 +154,33 @@ public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, 
             reaction.PostId = post.Id;
             db.PostReactions.Add(reaction);
         }
+        AddSpaceMemberships();
         await db.SaveChangesAsync(ct);
         return new Result(members.Count, spaces.Count, data.Topics.Count, posts);
+
+        // Those who wrote in a private or invite-only space are its members; the busiest helper of each public space
+        // (not staff) moderates it, as communities grow their own moderators.
+        void AddSpaceMemberships()
+        {
+            var staff = data.Members.Where(m => m.Role is "communitymanager" or "moderator").Select(m => members[m.Handle].Id).ToHashSet();
+            var writers = db.ChangeTracker.Entries<Post>().Select(e => e.Entity).GroupBy(p => p.Topic!.Space!);
+            foreach (var group in writers)
+            {
+                var space = group.Key;
+                var open = space.Visibility is SpaceVisibility.Public or SpaceVisibility.Members;
+                var chosen = open
+                    ? group.Where(p => !staff.Contains(p.AuthorId)).GroupBy(p => p.AuthorId).OrderByDescending(g => g.Count()).Take(space.StaffOnlyTopics ? 0 : 1).Select(g => g.Key)
+                    : group.Select(p => p.AuthorId).Where(id => !staff.Contains(id)).Distinct();
+                foreach (var memberId in chosen)
+                {
+                    db.SpaceMemberships.Add(new SpaceMembership
+                    {
+                        Space = space, MemberId = memberId, Role = open ? SpaceRole.Moderator : SpaceRole.Member,
+                        Status = MembershipStatus.Active, CreatedAt = space.CreatedAt.AddDays(random.Next(1, 30)),
+                    });
+                }
+            }
+        }
 
         Post NewPost(Topic topic, Member author, int number, string body, DateTime at)
         {

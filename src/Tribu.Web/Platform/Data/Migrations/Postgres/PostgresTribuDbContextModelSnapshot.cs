@@ -585,6 +585,37 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("Spaces");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Spaces.SpaceMembership", b =>
+                {
+                    b.Property<int>("SpaceId")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AddedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("SpaceId", "MemberId");
+
+                    b.HasIndex("MemberId", "Status");
+
+                    b.ToTable("SpaceMemberships");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
                 {
                     b.Property<Guid>("MemberId")
@@ -954,6 +985,25 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .HasForeignKey("Tribu.Web.Features.Search.SearchDocument", "PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Spaces.SpaceMembership", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Spaces.Space", "Space")
+                        .WithMany()
+                        .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Member");
+
+                    b.Navigation("Space");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>

@@ -566,6 +566,37 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("Spaces");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Spaces.SpaceMembership", b =>
+                {
+                    b.Property<int>("SpaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AddedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SpaceId", "MemberId");
+
+                    b.HasIndex("MemberId", "Status");
+
+                    b.ToTable("SpaceMemberships");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
                 {
                     b.Property<Guid>("MemberId")
@@ -927,6 +958,25 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("Tribu.Web.Features.Search.SearchDocument", "PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Spaces.SpaceMembership", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Spaces.Space", "Space")
+                        .WithMany()
+                        .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Member");
+
+                    b.Navigation("Space");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Topics.Bookmark", b =>
