@@ -12,6 +12,7 @@ using Tribu.Web.Features.Notifications;
 using Tribu.Web.Features.Search;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Features.Topics;
+using Tribu.Web.Features.Uploads;
 using Tribu.Web.Platform.Data;
 using Tribu.Web.Platform.Email;
 using Tribu.Web.Platform.Jobs;
@@ -77,6 +78,7 @@ public static class TribuSetup
         services.AddTopicsFeature();
         services.AddNotificationsFeature(configuration);
         services.AddSearchFeature(configuration);
+        services.AddUploadsFeature(configuration);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -120,9 +122,11 @@ public static class TribuSetup
         api.MapTopicEndpoints();
         api.MapNotificationEndpoints();
         api.MapSearchEndpoints();
+        api.MapUploadEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();
+        app.MapUploadFiles();
         app.MapNotificationFormEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -67,6 +67,25 @@ public sealed class TribuClient(HttpClient http, string? acceptLanguage) : IDisp
         return await Http.PostAsync(action, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>Like <see cref="SubmitAsync"/>, as multipart/form-data with one file, the way a browser sends a form with a file field.</summary>
+    public async Task<HttpResponseMessage> SubmitWithFileAsync(string pageUrl, string formName, IDictionary<string, string> fields, string fileField, string fileName, byte[] bytes, string contentType)
+    {
+        var page = await GetAsync(pageUrl);
+        page.Status.ShouldBe(HttpStatusCode.OK, $"{pageUrl} should open before its form is submitted");
+        var form = page.Document.QuerySelectorAll("form").OfType<IHtmlFormElement>()
+            .FirstOrDefault(f => (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value == formName)
+            ?? throw new InvalidOperationException($"No form named '{formName}' on {pageUrl}.");
+        using var content = new MultipartFormDataContent();
+        var values = form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>().ToDictionary(i => i.Name!, i => i.Value);
+        foreach (var (name, value) in fields) values[name] = value;
+        foreach (var (name, value) in values) content.Add(new StringContent(value), name);
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        content.Add(file, fileField, fileName);
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? pageUrl : form.GetAttribute("action")!;
+        return await Http.PostAsync(action, content);
+    }
+
     public async Task<Page> SubmitAndFollowAsync(string pageUrl, string formName, IDictionary<string, string> fields) =>
         await FollowAsync(await SubmitAsync(pageUrl, formName, fields));
 

@@ -30,6 +30,7 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<PostReaction> PostReactions => Set<PostReaction>();
     public DbSet<PostRevision> PostRevisions => Set<PostRevision>();
     public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
+    public DbSet<Features.Uploads.Upload> Uploads => Set<Features.Uploads.Upload>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Follow> Follows => Set<Follow>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();

@@ -69,6 +69,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/s/{slug}/feed.{format:regex(^(rss|atom)$)}", $"/s/{members}/feed.rss", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("GET", "/tags/{tag}/feed.{format:regex(^(rss|atom)$)}", "/tags/matrix/feed.rss", Everyone),
             new("GET", "/sitemap.xml", "/sitemap.xml", Everyone),
+            new("GET", "/uploads/{year:int}/{month:int}/{name}", $"/uploads/2026/11/{new string('0', 64)}.png", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
+            new("POST", "/api/v1/uploads", "/api/v1/uploads", SignedIn),
             new("GET", "/robots.txt", "/robots.txt", Everyone),
             // Accounts.
             new("GET", "/account/login", "/account/login", Everyone),
