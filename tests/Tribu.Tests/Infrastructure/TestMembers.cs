@@ -10,7 +10,8 @@ public static class TestMembers
 {
     public const string Password = "members password 123";
 
-    public static Task<string> CreateAsync(TribuAppFactory app, string role = Roles.Member, string? language = null) =>
+    /// <summary>An established member (joined a month ago) unless <paramref name="newcomer"/>: new members are slowed down when posting.</summary>
+    public static Task<string> CreateAsync(TribuAppFactory app, string role = Roles.Member, string? language = null, bool newcomer = false) =>
         app.WithScopeAsync(async sp =>
         {
             var users = sp.GetRequiredService<UserManager<Member>>();
@@ -19,7 +20,7 @@ public static class TestMembers
             var member = new Member
             {
                 UserName = email, Email = email, EmailConfirmed = true, DisplayName = $"Test {role} {id}", Handle = $"t_{id}",
-                PreferredLanguage = language, CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
+                PreferredLanguage = language, CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(newcomer ? 0 : -30),
             };
             (await users.CreateAsync(member, Password)).Succeeded.ShouldBeTrue();
             (await users.AddToRoleAsync(member, Roles.Member)).Succeeded.ShouldBeTrue();
@@ -48,9 +49,9 @@ public static class TestMembers
 /// <summary>A logged-in member with their handle and e-mail, for tests that need to name them.</summary>
 public sealed record TestPerson(TribuClient Client, string Handle, string Email) : IDisposable
 {
-    public static async Task<TestPerson> CreateAsync(TribuAppFactory app, string role = Roles.Member, string language = "en")
+    public static async Task<TestPerson> CreateAsync(TribuAppFactory app, string role = Roles.Member, string language = "en", bool newcomer = false)
     {
-        var email = await TestMembers.CreateAsync(app, role, language);
+        var email = await TestMembers.CreateAsync(app, role, language, newcomer);
         var client = app.CreateTribuClient(language);
         await client.LogInAsync(email, TestMembers.Password);
         var me = await client.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/account/me");

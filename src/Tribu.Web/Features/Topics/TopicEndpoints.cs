@@ -68,7 +68,7 @@ public static class TopicEndpoints
     }
 
     private static async Task<Results<Created<TopicSummaryResponse>, ValidationProblem, NotFound, ProblemHttpResult>> StartAsync(
-        string slug, NewTopicRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
+        string slug, NewTopicRequest request, ClaimsPrincipal user, HttpContext http, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
     {
         var change = await topics.StartAsync(user, slug, new NewTopic(request.Kind, request.Title, request.Body, request.Tags, request.Pinned), ct);
         return change.Outcome switch
@@ -77,12 +77,13 @@ public static class TopicEndpoints
                 TopicSummaryResponse.FromRow(await TopicRow.Query(db, SpaceAccess.ReadableBy(user)).FirstAsync(t => t.Id == change.Value.Id, ct))),
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
+            Outcome.TooFast => TooFast(http, change.RetryAt!.Value, change.Errors![""][0], l),
             _ => Forbidden(l),
         };
     }
 
     private static async Task<Results<Created<PostResponse>, ValidationProblem, NotFound, ProblemHttpResult>> ReplyAsync(
-        long id, NewReplyRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
+        long id, NewReplyRequest request, ClaimsPrincipal user, HttpContext http, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
     {
         var change = await topics.ReplyAsync(user, id, request.Body, request.ReplyTo, ct);
         return change.Outcome switch
@@ -90,6 +91,7 @@ public static class TopicEndpoints
             Outcome.Ok => TypedResults.Created($"/api/v1/posts/{change.Value!.Id}", PostResponse.FromRow(await PostRow.Query(db).FirstAsync(p => p.Id == change.Value.Id, ct))),
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
+            Outcome.TooFast => TooFast(http, change.RetryAt!.Value, change.Errors![""][0], l),
             _ => Forbidden(l),
         };
     }
@@ -158,6 +160,15 @@ public static class TopicEndpoints
             .Select(r => new RevisionResponse(r.BodyMarkdown, r.Title, r.Reason, db.Users.Where(u => u.Id == r.EditorId).Select(u => u.Handle).First(), r.CreatedAt))
             .ToArrayAsync(ct);
         return TypedResults.Ok(revisions);
+    }
+
+    /// <summary>429 with Retry-After (seconds) and the reason in the caller's language.</summary>
+    private static ProblemHttpResult TooFast(HttpContext http, DateTime retryAt, string message, IStringLocalizer<UiStrings> l)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((retryAt - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime).TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: l["Post.TooFast.Title"], detail: message,
+            extensions: new Dictionary<string, object?> { ["retryAt"] = retryAt });
     }
 
     private static ProblemHttpResult Forbidden(IStringLocalizer<UiStrings> l) =>

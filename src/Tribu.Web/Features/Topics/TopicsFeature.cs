@@ -9,6 +9,8 @@ public static class TopicsFeature
     {
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<TopicsService>();
+        services.AddScoped<PostingPace>();
+        services.AddOptions<PostingOptions>().BindConfiguration(PostingOptions.Section);
         return services;
     }
 

@@ -14,6 +14,8 @@ public enum Outcome
     Invalid,
     NotFound,
     Forbidden,
+    /// <summary>Allowed, but not yet: a new member posting too fast (see <see cref="PostingPace"/>).</summary>
+    TooFast,
 }
 
 /// <summary>The result of a change: the value, or why not (field errors keyed like the request's properties).</summary>
@@ -24,6 +26,10 @@ public sealed record Change<T>(Outcome Outcome, T? Value = default, Dictionary<s
     public static Change<T> Invalid(Dictionary<string, string[]> errors) => new(Outcome.Invalid, default, errors);
     public static Change<T> NotFound() => new(Outcome.NotFound);
     public static Change<T> Forbidden() => new(Outcome.Forbidden);
+    public static Change<T> TooFast(DateTime retryAt, string message) => new(Outcome.TooFast, default, new() { [""] = [message] }) { RetryAt = retryAt };
+
+    /// <summary>When <see cref="Outcome.TooFast"/>: the moment posting opens again (UTC).</summary>
+    public DateTime? RetryAt { get; init; }
 }
 
 /// <summary>A kept post, as the bookmarks list shows it.</summary>
@@ -40,7 +46,8 @@ public sealed record BookmarkItem
 public sealed record NewTopic(string? Kind, string? Title, string? Body, string? Tags, bool Pinned = false);
 
 /// <summary>Starting topics, replying, accepting answers, reacting, editing, deleting, locking: for pages and API alike.</summary>
-public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live)
+public sealed partial class TopicsService(
+    TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live, PostingPace pace)
 {
     public const int TitleMinLength = 5;
     public const int MaxTags = 5;
@@ -58,6 +65,10 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         if (TopicPermissions.MemberId(user) is not { } authorId || (errors.Count == 0 && !TopicPermissions.CanStartTopic(space, kind, user)))
         {
             return Change<Topic>.Forbidden();
+        }
+        if (await pace.NextAllowedAsync(authorId, user, ct) is { } retryAt)
+        {
+            return Change<Topic>.TooFast(retryAt, pace.Message(retryAt));
         }
         var title = (input.Title ?? "").Trim();
         if (title.Length < TitleMinLength || title.Length > Topic.TitleMaxLength)
@@ -94,6 +105,7 @@ public sealed partial class TopicsService(TribuDbContext db, MarkdownRenderer ma
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
         if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Change<Post>.NotFound();
         if (!TopicPermissions.CanReply(topic, topic.Space!, user)) return Change<Post>.Forbidden();
+        if (await pace.NextAllowedAsync(TopicPermissions.MemberId(user)!.Value, user, ct) is { } retryAt) return Change<Post>.TooFast(retryAt, pace.Message(retryAt));
         var errors = new Dictionary<string, string[]>();
         ValidateBody(body, errors);
         if (errors.Count > 0) return Change<Post>.Invalid(errors);
