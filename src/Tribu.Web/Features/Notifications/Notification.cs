@@ -19,7 +19,10 @@ public enum DeliveryChannel
 {
     InApp,
     EmailNow,
+    /// <summary>In the daily digest.</summary>
     Digest,
+    /// <summary>In a digest at most once a week.</summary>
+    WeeklyDigest,
     None,
 }
 

@@ -51,14 +51,14 @@ public sealed class NotificationMails(
         var (to, language, lines) = item[0];
         // Marked before the outbox's SaveChanges, which stores the mail and the mark together.
         notification.MailedAt = clock.GetUtcNow().UtcDateTime;
-        await ComposeAsync(to, language, lines, notification.RecipientId, notification.Kind, digest: false, ct);
+        await ComposeAsync(to, language, lines, notification.RecipientId, notification.Kind, digest: false, weekly: false, ct);
     }
 
-    public async Task QueueDigestAsync(Guid memberId, IReadOnlyList<Notification> notifications, CancellationToken ct)
+    public async Task QueueDigestAsync(Guid memberId, IReadOnlyList<Notification> notifications, bool weekly, CancellationToken ct)
     {
         var items = await DescribeAsync(notifications, ct);
         if (items.Count == 0) return;
-        await ComposeAsync(items[0].To, items[0].Language, [.. items.SelectMany(i => i.Lines)], memberId, null, digest: true, ct);
+        await ComposeAsync(items[0].To, items[0].Language, [.. items.SelectMany(i => i.Lines)], memberId, null, digest: true, weekly, ct);
     }
 
     private async Task<List<(string To, string Language, List<(string Text, string Url)> Lines)>> DescribeAsync(IReadOnlyList<Notification> notifications, CancellationToken ct)
@@ -82,11 +82,11 @@ public sealed class NotificationMails(
         return [(recipient.Email, language, lines)];
     }
 
-    private async Task ComposeAsync(string to, string language, List<(string Text, string Url)> lines, Guid memberId, NotificationKind? kind, bool digest, CancellationToken ct)
+    private async Task ComposeAsync(string to, string language, List<(string Text, string Url)> lines, Guid memberId, NotificationKind? kind, bool digest, bool weekly, CancellationToken ct)
     {
         var site = await settings.GetAsync(ct);
         var unsubscribe = UnsubscribeUrl(memberId, kind);
-        var subject = digest ? T(language, "Mail.Digest.Subject", site.CommunityName, lines.Count) : $"{lines[0].Text} — {site.CommunityName}";
+        var subject = digest ? T(language, weekly ? "Mail.WeeklyDigest.Subject" : "Mail.Digest.Subject", site.CommunityName, lines.Count) : $"{lines[0].Text} — {site.CommunityName}";
         var enc = HtmlEncoder.Default;
         var html = new StringBuilder($"<!DOCTYPE html><html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>{enc.Encode(subject)}</title></head><body style=\"font-family:system-ui,sans-serif;max-width:560px;margin:auto;padding:24px\">");
         html.Append(CultureInfo.InvariantCulture, $"<h1 style=\"font-size:20px;color:{site.PrimaryColor}\">{enc.Encode(site.CommunityName)}</h1><ul>");
@@ -99,7 +99,7 @@ public sealed class NotificationMails(
         var why = T(language, kind is null ? "Mail.Unsubscribe.All" : "Mail.Unsubscribe.Kind");
         html.Append(CultureInfo.InvariantCulture, $"</ul><p style=\"font-size:13px;color:#555\"><a href=\"{enc.Encode(unsubscribe)}\">{enc.Encode(why)}</a></p></body></html>");
         text.Append('\n').Append(why).Append(": ").Append(unsubscribe).Append('\n');
-        await outbox.QueueAsync(new OutgoingEmail(to, subject, html.ToString(), text.ToString(), digest ? "digest" : "notification", unsubscribe), ct);
+        await outbox.QueueAsync(new OutgoingEmail(to, subject, html.ToString(), text.ToString(), digest ? (weekly ? "weekly-digest" : "digest") : "notification", unsubscribe), ct);
     }
 
     /// <summary>A UI string in the recipient's language, whatever the current request's.</summary>

@@ -60,7 +60,7 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock)
     public async Task StopMailsAsync(Guid memberId, NotificationKind? kind, CancellationToken ct = default)
     {
         var current = await PreferencesAsync(memberId, ct);
-        var changes = current.Where(c => (kind is null || c.Key == kind) && c.Value is DeliveryChannel.EmailNow or DeliveryChannel.Digest)
+        var changes = current.Where(c => (kind is null || c.Key == kind) && c.Value is DeliveryChannel.EmailNow or DeliveryChannel.Digest or DeliveryChannel.WeeklyDigest)
             .ToDictionary(c => c.Key, _ => DeliveryChannel.InApp);
         await SavePreferencesAsync(memberId, changes, ct);
     }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -150,6 +151,41 @@ public abstract class NotificationTests<TFactory>(TFactory factory) : TribuTestB
         digest.Subject!.ShouldContain("2 new things for you");
         await Task.Delay(300);
         App.Mail.All().Count(m => m.To.Mailboxes.Any(a => a.Address == reader.Email) && m.Headers["X-Tribu-Kind"] == "digest").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task WeeklyDigest_WaitsForAWeekOfNews_ThenSendsItOnce()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var reader = await PersonAsync();
+        using var replier = await PersonAsync();
+        (await reader.Client.Http.PutAsJsonAsync("/api/v1/notifications/preferences", new Dictionary<string, string> { ["Reply"] = "WeeklyDigest" })).EnsureSuccessStatusCode();
+        var topic = await StartAsync(reader, space);
+        await ReplyAsync(replier, topic, "One");
+        Task<int> RunAsync() => App.WithScopeAsync(sp => ActivatorUtilities.CreateInstance<NotificationDigestJob>(sp).RunAsync(default));
+        Task<int> WeeklyMailsAsync() => Task.FromResult(App.Mail.All().Count(m => m.To.Mailboxes.Any(a => a.Address == reader.Email) && m.Headers["X-Tribu-Kind"] == "weekly-digest"));
+
+        // Too fresh for this week's digest, and not in any daily one.
+        await RunAsync();
+        await Task.Delay(300);
+        (await WeeklyMailsAsync()).ShouldBe(0);
+        App.Mail.All().ShouldNotContain(m => m.To.Mailboxes.Any(a => a.Address == reader.Email) && m.Headers["X-Tribu-Kind"] == "digest");
+
+        // A week later (the notification's clock moved back), it goes, once, with what came since.
+        await ReplyAsync(replier, topic, "Two");
+        var memberId = await App.WithDbAsync(db => db.Users.Where(u => u.Email == reader.Email).Select(u => u.Id).SingleAsync());
+        await App.WithDbAsync(async db =>
+        {
+            var oldest = await db.Notifications.Where(n => n.RecipientId == memberId).OrderBy(n => n.Id).FirstAsync();
+            oldest.CreatedAt = oldest.CreatedAt.AddDays(-7);
+            return await db.SaveChangesAsync();
+        });
+        (await RunAsync()).ShouldBe(1);
+        (await RunAsync()).ShouldBe(0);
+        var weekly = await App.Mail.WaitForAsync(reader.Email, "weekly-digest");
+        weekly.Subject!.ShouldContain("your week, 2 new things for you");
+        await Task.Delay(300);
+        (await WeeklyMailsAsync()).ShouldBe(1);
     }
 
     [Fact]
