@@ -18,6 +18,7 @@ using Tribu.Web.Platform.Email;
 using Tribu.Web.Platform.Jobs;
 using Tribu.Web.Platform.Localization;
 using Tribu.Web.Platform.Observability;
+using Tribu.Web.Platform.Redis;
 using Tribu.Web.Platform.Security;
 using Tribu.Web.Platform.Web;
 
@@ -46,6 +47,7 @@ public static class TribuSetup
         services.AddTribuEmail(configuration);
         services.AddTribuJobs(configuration);
         services.AddTribuRateLimits(configuration);
+        services.AddTribuRedis(configuration);
         services.AddHybridCache();
         services.AddDataProtection()
             .SetApplicationName("Tribu")

@@ -11,6 +11,18 @@ public static class TestEnvironment
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("TRIBU_TEST_CHROMIUM") ?? "/usr/bin/chromium";
 
+    /// <summary>A Redis server for the tests (host:port), started by ./test.sh.</summary>
+    public static string? Redis => Environment.GetEnvironmentVariable("TRIBU_TEST_REDIS");
+
+    public static void RequireRedis()
+    {
+        if (string.IsNullOrEmpty(Redis))
+        {
+            if (RequireAll) Assert.Fail("TRIBU_TEST_REDIS is not set but TRIBU_TEST_REQUIRE_ALL=1: Redis tests must run.");
+            Assert.Skip("Redis is not available (set TRIBU_TEST_REDIS, or run ./test.sh).");
+        }
+    }
+
     public static bool RequireAll => Environment.GetEnvironmentVariable("TRIBU_TEST_REQUIRE_ALL") == "1";
 
     public static void RequirePostgres()

@@ -33,7 +33,8 @@ public class TribuAppFactory(TestDatabase database = TestDatabase.Sqlite, IReadO
 
     public virtual async ValueTask InitializeAsync()
     {
-        if (Database == TestDatabase.Postgres)
+        // A given connection string (a second instance on the same database) is used as it is.
+        if (Database == TestDatabase.Postgres && settings?.ContainsKey("Database:ConnectionString") != true)
         {
             if (string.IsNullOrEmpty(TestEnvironment.PostgresAdmin))
             {

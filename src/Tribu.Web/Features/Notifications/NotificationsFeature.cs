@@ -16,7 +16,14 @@ public static class NotificationsFeature
     {
         services.Configure<SiteOptions>(configuration.GetSection("Site"));
         services.AddHttpContextAccessor();
-        services.AddSingleton<ILiveBus, InProcessLiveBus>();
+        if (configuration.GetSection(Platform.Redis.RedisOptions.Section).Get<Platform.Redis.RedisOptions>()?.Enabled == true)
+        {
+            services.AddSingleton<ILiveBus, RedisLiveBus>();
+        }
+        else
+        {
+            services.AddSingleton<ILiveBus, InProcessLiveBus>();
+        }
         services.AddScoped<Notifier>();
         services.AddScoped<NotificationMails>();
         services.AddScoped<NotificationQueries>();
