@@ -154,8 +154,7 @@ public static class TopicEndpoints
 
     private static async Task<Results<Ok<RevisionResponse[]>, NotFound>> RevisionsAsync(long id, ClaimsPrincipal user, TribuDbContext db, CancellationToken ct)
     {
-        var post = await db.Posts.AsNoTracking().Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == id && !p.IsDeleted, ct);
-        if (post is null || post.Topic!.IsDeleted || !SpaceAccess.CanRead(post.Topic.Space!, user)) return TypedResults.NotFound();
+        if (await TopicsService.ReadablePostAsync(db.Posts.AsNoTracking(), user, id, ct) is null) return TypedResults.NotFound();
         var revisions = await db.PostRevisions.AsNoTracking().Where(r => r.PostId == id).OrderByDescending(r => r.CreatedAt)
             .Select(r => new RevisionResponse(r.BodyMarkdown, r.Title, r.Reason, db.Users.Where(u => u.Id == r.EditorId).Select(u => u.Handle).First(), r.CreatedAt))
             .ToArrayAsync(ct);

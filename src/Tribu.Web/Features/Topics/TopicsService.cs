@@ -305,9 +305,12 @@ public sealed partial class TopicsService(
     /// <summary>Open topic pages refresh their posts (new replies, reactions, edits) without a reload.</summary>
     private ValueTask ChangedAsync(long topicId, CancellationToken ct) => live.PublishAsync(Notifications.LiveChannels.Topic(topicId), ct);
 
-    private async Task<Post?> ReadablePostAsync(ClaimsPrincipal user, long postId, CancellationToken ct)
+    private Task<Post?> ReadablePostAsync(ClaimsPrincipal user, long postId, CancellationToken ct) => ReadablePostAsync(db.Posts, user, postId, ct);
+
+    /// <summary>A post with its topic and space, when neither is deleted and the reader may read the space; else null (a 404).</summary>
+    public static async Task<Post?> ReadablePostAsync(IQueryable<Post> posts, ClaimsPrincipal user, long postId, CancellationToken ct = default)
     {
-        var post = await db.Posts.Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == postId && !p.IsDeleted, ct);
+        var post = await posts.Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == postId && !p.IsDeleted, ct);
         return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!, user) ? post : null;
     }
 

@@ -15,6 +15,9 @@ public sealed class JobsOptions
     /// <summary>Off in tests that drive jobs by hand.</summary>
     public bool Enabled { get; set; } = true;
     public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Read once from configuration, for the registrations that need it before the container exists.</summary>
+    public static JobsOptions From(IConfiguration configuration) => configuration.GetSection(Section).Get<JobsOptions>() ?? new JobsOptions();
 }
 
 public static class JobsFeature
@@ -31,7 +34,7 @@ public static class JobsFeature
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
+        services.AddSingleton(JobsOptions.From(configuration));
         services.AddSingleton<JobRunner>();
         return services;
     }
@@ -43,7 +46,7 @@ public static class JobsFeature
     public static IServiceCollection AddTribuScheduler(this IServiceCollection services, IConfiguration configuration, TribuPaths paths)
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var jobs = JobsOptions.From(configuration);
         var connectionString = DataFeature.ResolveConnectionString(database, paths.Data);
         services.AddQuartz(q =>
         {
