@@ -140,7 +140,14 @@ public sealed class PostgresSearchIndex : SearchIndex
         {
             var index = parameters.Count;
             parameters.Add(string.Join(' ', clause.Words));
-            return $"(phraseto_tsquery('tribu_french', {{{index}}}) || phraseto_tsquery('tribu_english', {{{index}}}))";
+            var reading = $"phraseto_tsquery('tribu_french', {{{index}}}) || phraseto_tsquery('tribu_english', {{{index}}})";
+            // One word: its other number too where the French stemmer does not join them (SearchText.Singular does on SQLite).
+            if (clause.Words.Count == 1 && SearchText.OtherNumber(clause.Words[0]) is { } other)
+            {
+                parameters.Add(other);
+                reading += $" || phraseto_tsquery('tribu_french', {{{index + 1}}})";
+            }
+            return $"({reading})";
         }
     }
 

@@ -92,14 +92,30 @@ public static class SearchText
     public static bool IsStopWord(string word, string language) =>
         (language == French ? FrenchStopWords : EnglishStopWords).Contains(word);
 
-    /// <summary>The Snowball stem of a lowercase word, accents then folded ("communautés" → "communaut").</summary>
+    /// <summary>
+    /// The Snowball stem of a lowercase word, accents then folded ("communautés" → "communaut"). French Snowball keeps the
+    /// plural s after a, i, o, u ("vélos" stays "velos"), so that s is dropped here: "vélo" finds "vélos" and back.
+    /// </summary>
     public static string Stem(string word, string language)
     {
         if (word.Length > MaxWordLength) return Fold(word);
         SnowballProgram stemmer = language == French ? t_french ??= new FrenchStemmer() : t_english ??= new EnglishStemmer();
         stemmer.SetCurrent(word);
         stemmer.Stem();
-        return Fold(stemmer.Current);
+        var stem = Fold(stemmer.Current);
+        return language == French ? Singular(stem) : stem;
+    }
+
+    /// <summary>"velos" → "velo", "pneus" → "pneu": the plural s that French Snowball leaves after a vowel.</summary>
+    public static string Singular(string word) =>
+        word.Length > 3 && word[^1] == 's' && word[^2] is 'a' or 'i' or 'o' or 'u' ? word[..^1] : word;
+
+    /// <summary>The other number of a French word the database's stemmer would not join: "vélo" ↔ "vélos"; null when none.</summary>
+    public static string? OtherNumber(string word)
+    {
+        var folded = Fold(word);
+        if (folded.Length > 3 && folded[^1] == 's' && folded[^2] is 'a' or 'i' or 'o' or 'u') return word[..^1];
+        return folded.Length > 2 && folded[^1] is 'a' or 'i' or 'o' or 'u' ? word + "s" : null;
     }
 
     /// <summary>

@@ -66,6 +66,19 @@ public abstract class SearchTests<TFactory>(TFactory factory) : TribuTestBase<TF
     }
 
     [Fact]
+    public async Task Search_FrenchPluralAfterAVowel_FindsTheSingularAndBack()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var marker = Marker();
+        var (_, plural) = await StartAsync(member, space, $"Garage {marker}", $"Nos vélos dorment au garage {marker} en hiver.");
+        var (_, singular) = await StartAsync(member, space, $"Atelier {marker}", $"Mon vélo est à l'atelier {marker} depuis lundi.");
+
+        (await PostIdsAsync(App.CreateTribuClient(), $"q=v%C3%A9lo+{marker}")).ShouldBe([plural, singular], ignoreOrder: true);
+        (await PostIdsAsync(App.CreateTribuClient(), $"q=velos+{marker}")).ShouldBe([plural, singular], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Search_EnglishInflection_FindsTheReply()
     {
         var space = await TestSpaces.CreateAsync(App);
