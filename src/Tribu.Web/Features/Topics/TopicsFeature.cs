@@ -10,6 +10,8 @@ public static class TopicsFeature
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<TopicsService>();
         services.AddScoped<PostingPace>();
+        services.AddSingleton<ViewCounter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ViewCounter>());
         services.AddOptions<PostingOptions>().BindConfiguration(PostingOptions.Section);
         return services;
     }

@@ -190,6 +190,24 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
     }
 
     [Fact]
+    public async Task Views_CountEachVisitOnce_NotTheLiveRefreshes()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var topic = await StartAsync(member, space, "Discussion", "Counting visitors");
+        for (var i = 0; i < 3; i++) (await App.CreateTribuClient().GetAsync($"/t/{topic}")).Status.ShouldBe(HttpStatusCode.OK);
+        using var live = new HttpRequestMessage(HttpMethod.Get, $"/t/{topic}");
+        live.Headers.Add("X-Tribu-Live", "1");
+        (await App.CreateTribuClient().Http.SendAsync(live)).EnsureSuccessStatusCode();
+
+        await App.Service<Tribu.Web.Features.Topics.ViewCounter>().FlushAsync();
+
+        (await App.WithDbAsync(db => Task.FromResult(db.Topics.Single(t => t.Id == topic).ViewCount))).ShouldBe(3);
+        // The space's list shows it: Replies, then Views.
+        (await App.CreateTribuClient().GetAsync($"/s/{space}")).Document.QuerySelectorAll(".topic-stats dd")[1].TextContent.ShouldBe("3");
+    }
+
+    [Fact]
     public async Task PrivateSpace_IsInvisibleToMembersAndAnonymousEverywhere()
     {
         var beta = await TestSpaces.CreateAsync(App, SpaceVisibility.Invite);
