@@ -8,6 +8,7 @@ using Tribu.Web.Components;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Moderation;
 using Tribu.Web.Features.Notifications;
 using Tribu.Web.Features.Search;
 using Tribu.Web.Features.Spaces;
@@ -81,6 +82,7 @@ public static class TribuSetup
         services.AddNotificationsFeature(configuration);
         services.AddSearchFeature(configuration);
         services.AddUploadsFeature(configuration);
+        services.AddModerationFeature();
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -125,10 +127,12 @@ public static class TribuSetup
         api.MapNotificationEndpoints();
         api.MapSearchEndpoints();
         api.MapUploadEndpoints();
+        api.MapModerationEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();
         app.MapUploadFiles();
+        app.MapModerationFiles();
         app.MapNotificationFormEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -29,7 +29,7 @@ public static class AdminFeature
     }
 
     private static async Task<Results<Ok<SiteResponse>, ValidationProblem>> UpdateAsync(
-        SiteUpdateRequest request, SiteSettingsService settings, IStringLocalizer<ManageStrings> l, CancellationToken ct)
+        SiteUpdateRequest request, System.Security.Claims.ClaimsPrincipal user, SiteSettingsService settings, IStringLocalizer<ManageStrings> l, CancellationToken ct)
     {
         var current = await settings.GetAsync(ct);
         var changed = request.ApplyTo(current);
@@ -38,7 +38,7 @@ public static class AdminFeature
         {
             return TypedResults.ValidationProblem(errors, title: l["Validation.Title"]);
         }
-        await settings.SaveAsync(changed, ct);
+        await settings.SaveAsync(changed, user, ct);
         return TypedResults.Ok(SiteResponse.FromEntity(await settings.GetAsync(ct)));
     }
 

@@ -10,7 +10,7 @@ public sealed class MemberRoles(IServiceScopeFactory scopes, IStringLocalizer<Ma
 {
     public sealed record Outcome(bool Changed, string? Error);
 
-    public async Task<Outcome> SetAsync(Guid memberId, string role, bool on, CancellationToken ct = default)
+    public async Task<Outcome> SetAsync(Guid memberId, string role, bool on, System.Security.Claims.ClaimsPrincipal actor, CancellationToken ct = default)
     {
         if (!Roles.All.Contains(role))
         {
@@ -38,7 +38,9 @@ public sealed class MemberRoles(IServiceScopeFactory scopes, IStringLocalizer<Ma
         {
             return new(false, string.Join(" ", result.Errors.Select(e => e.Description)));
         }
-        // The member's cookie must pick up the change at its next validation.
+        var audit = scope.ServiceProvider.GetRequiredService<Moderation.AuditLog>();
+        audit.Record(actor, on ? Moderation.AuditActions.RoleAdd : Moderation.AuditActions.RoleRemove, "member", member.Id, after: new { Role = role });
+        // The member's cookie must pick up the change at its next validation (this saves the audit entry too).
         await users.UpdateSecurityStampAsync(member);
         return new(true, null);
     }

@@ -5,7 +5,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Features.Admin;
 
 /// <summary>Reads the brand and policies through the cache (every page needs them); saving invalidates it.</summary>
-public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<TribuDbContext> dbFactory, HybridCache cache, TimeProvider clock)
+public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<TribuDbContext> dbFactory, HybridCache cache, TimeProvider clock, Moderation.AuditLog audit)
 {
     private const string CacheKey = "site-settings";
 
@@ -17,7 +17,7 @@ public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<Tri
             return await context.SiteSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == SiteSettings.SingletonId, token) ?? new SiteSettings();
         }, cancellationToken: ct);
 
-    public async Task SaveAsync(SiteSettings changed, CancellationToken ct = default)
+    public async Task SaveAsync(SiteSettings changed, System.Security.Claims.ClaimsPrincipal actor, CancellationToken ct = default)
     {
         var row = await db.SiteSettings.FirstOrDefaultAsync(s => s.Id == SiteSettings.SingletonId, ct);
         if (row is null)
@@ -25,6 +25,7 @@ public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<Tri
             row = new SiteSettings();
             db.SiteSettings.Add(row);
         }
+        var before = Snapshot(row);
         row.CommunityName = changed.CommunityName.Trim();
         row.TaglineEn = NullIfBlank(changed.TaglineEn);
         row.TaglineFr = NullIfBlank(changed.TaglineFr);
@@ -34,9 +35,13 @@ public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<Tri
         row.SignUpMode = changed.SignUpMode;
         row.DefaultLanguage = changed.DefaultLanguage;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(actor, Moderation.AuditActions.SettingsUpdate, "settings", SiteSettings.SingletonId, before, Snapshot(row));
         await db.SaveChangesAsync(ct);
         await cache.RemoveAsync(CacheKey, ct);
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static object Snapshot(SiteSettings s) =>
+        new { s.CommunityName, s.TaglineEn, s.TaglineFr, s.LogoUrl, s.PrimaryColor, s.AccentColor, SignUpMode = s.SignUpMode.ToString(), s.DefaultLanguage };
 }

@@ -11,9 +11,9 @@ namespace Tribu.Web.Features.Spaces;
 public sealed record SpaceRequest(string? Slug, string? Name, string? Description, SpaceVisibility? Visibility, string? Color, string? Icon, int? Order, bool StaffOnlyTopics);
 
 /// <summary>Creating and editing spaces (staff): validation with field errors, unique slugs.</summary>
-public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, IStringLocalizer<ManageStrings> l)
+public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, IStringLocalizer<ManageStrings> l, Moderation.AuditLog audit)
 {
-    public async Task<(Space? Space, Dictionary<string, string[]> Errors)> SaveAsync(int? id, SpaceRequest request, CancellationToken ct = default)
+    public async Task<(Space? Space, Dictionary<string, string[]> Errors)> SaveAsync(int? id, SpaceRequest request, System.Security.Claims.ClaimsPrincipal actor, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string[]>();
         var slug = (request.Slug ?? "").Trim().ToLowerInvariant();
@@ -29,6 +29,7 @@ public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, I
 
         var space = id is null ? null : await db.Spaces.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (id is not null && space is null) return (null, new() { [""] = [l["Spaces.NotFound"]] });
+        var before = space is null ? null : Snapshot(space);
         if (space is null)
         {
             space = new Space { CreatedAt = clock.GetUtcNow().UtcDateTime, Order = await db.Spaces.Select(s => (int?)s.Order).MaxAsync(ct) + 1 ?? 1 };
@@ -45,6 +46,9 @@ public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, I
         try
         {
             await db.SaveChangesAsync(ct);
+            // A new space has its id only now: its entry follows it.
+            audit.Record(actor, before is null ? Moderation.AuditActions.SpaceCreate : Moderation.AuditActions.SpaceUpdate, "space", space.Id, before, Snapshot(space));
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
@@ -54,6 +58,8 @@ public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, I
         }
         return (space, errors);
     }
+
+    private static object Snapshot(Space s) => new { s.Slug, s.Name, s.Description, Visibility = s.Visibility.ToString(), s.Color, s.Icon, s.Order, s.StaffOnlyTopics };
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,59}$")]
     private static partial Regex SlugRegex();

@@ -17,7 +17,7 @@ public sealed record SpaceMemberRow(Guid MemberId, string Handle, string Display
 /// Adding, inviting and removing space members and moderators. Private spaces take members at once; invite-only spaces
 /// send an invitation the member accepts. Staff appoint moderators; staff and a space's moderators manage its members.
 /// </summary>
-public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, AccountEmails emails, EmailOutbox outbox, IStringLocalizer<UiStrings> l)
+public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, AccountEmails emails, EmailOutbox outbox, IStringLocalizer<UiStrings> l, Moderation.AuditLog audit)
 {
     /// <summary>A space's members, moderators first; invitations only for those who manage the space; one member when asked.</summary>
     public static IQueryable<SpaceMemberRow> Rows(TribuDbContext db, int spaceId, bool withInvitations, Guid? memberId = null) =>
@@ -66,6 +66,7 @@ public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, Acco
             membership.Role = role;
             if (role == SpaceRole.Moderator) membership.Status = MembershipStatus.Active;
         }
+        audit.Record(user, Moderation.AuditActions.SpaceMemberAdd, "space", space.Id, after: new { Member = member.Id, Role = role.ToString(), Status = membership.Status.ToString() });
         try
         {
             if (isNew && member.Email is not null)
@@ -93,6 +94,7 @@ public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, Acco
         if (!self && (!SpaceAccess.CanManageMembers(space, user) || (membership.Role == SpaceRole.Moderator && !SpaceAccess.CanAppointModerators(user))))
             return Change<bool>.Forbidden();
         db.SpaceMemberships.Remove(membership);
+        if (!self) audit.Record(user, Moderation.AuditActions.SpaceMemberRemove, "space", space.Id, new { Member = memberId, Role = membership.Role.ToString() });
         await db.SaveChangesAsync(ct);
         return Change<bool>.Ok(true);
     }

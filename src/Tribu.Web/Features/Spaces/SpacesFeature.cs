@@ -28,8 +28,8 @@ public static class SpacesFeature
             return TypedResults.Ok(spaces);
         }).WithName("ListSpaces").WithSummary("The spaces the caller may read, in display order.");
         group.MapPost("/", SaveAsync(null)).WithName("CreateSpace").WithSummary("Create a space (admins and community managers).").RequireAuthorization(Tribu.Web.Features.Members.Policies.Manager);
-        group.MapPut("/{id:int}", (int id, SpaceRequest request, SpaceEditor editor, TribuDbContext db, Microsoft.Extensions.Localization.IStringLocalizer<Tribu.Web.Resources.ManageStrings> l, CancellationToken ct) =>
-            SaveAsync(id)(request, editor, db, l, ct)).WithName("UpdateSpace").WithSummary("Change a space (admins and community managers).").RequireAuthorization(Tribu.Web.Features.Members.Policies.Manager);
+        group.MapPut("/{id:int}", (int id, SpaceRequest request, ClaimsPrincipal user, SpaceEditor editor, TribuDbContext db, Microsoft.Extensions.Localization.IStringLocalizer<Tribu.Web.Resources.ManageStrings> l, CancellationToken ct) =>
+            SaveAsync(id)(request, user, editor, db, l, ct)).WithName("UpdateSpace").WithSummary("Change a space (admins and community managers).").RequireAuthorization(Tribu.Web.Features.Members.Policies.Manager);
         MapMemberEndpoints(group);
         return api;
     }
@@ -91,11 +91,11 @@ public static class SpacesFeature
     private static ProblemHttpResult Forbidden(IStringLocalizer<UiStrings> l) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Status.403.Title"], detail: l["Topic.NotAllowed"]);
 
-    private static Func<SpaceRequest, SpaceEditor, TribuDbContext, Microsoft.Extensions.Localization.IStringLocalizer<Tribu.Web.Resources.ManageStrings>, CancellationToken,
+    private static Func<SpaceRequest, ClaimsPrincipal, SpaceEditor, TribuDbContext, Microsoft.Extensions.Localization.IStringLocalizer<Tribu.Web.Resources.ManageStrings>, CancellationToken,
         Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<SpaceResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>>> SaveAsync(int? id) =>
-        async (request, editor, db, l, ct) =>
+        async (request, user, editor, db, l, ct) =>
         {
-            var (space, errors) = await editor.SaveAsync(id, request, ct);
+            var (space, errors) = await editor.SaveAsync(id, request, user, ct);
             if (space is null) return TypedResults.ValidationProblem(errors, title: l["Validation.Title"]);
             return TypedResults.Ok(new SpaceResponse(space.Id, space.Slug, space.Name, space.Description, space.Visibility, space.Color, space.Icon,
                 await db.Topics.CountAsync(t => t.SpaceId == space.Id && !t.IsDeleted, ct)));

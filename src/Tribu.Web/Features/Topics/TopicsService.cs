@@ -47,7 +47,7 @@ public sealed record NewTopic(string? Kind, string? Title, string? Body, string?
 
 /// <summary>Starting topics, replying, accepting answers, reacting, editing, deleting, locking: for pages and API alike.</summary>
 public sealed partial class TopicsService(
-    TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live, PostingPace pace)
+    TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live, PostingPace pace, Moderation.AuditLog audit)
 {
     public const int TitleMinLength = 5;
     public const int MaxTags = 5;
@@ -213,6 +213,12 @@ public sealed partial class TopicsService(
             PostId = post.Id, EditorId = TopicPermissions.MemberId(user)!.Value, BodyMarkdown = post.BodyMarkdown,
             Title = post.Number == 1 ? topic.Title : null, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), CreatedAt = now,
         });
+        if (post.AuthorId != TopicPermissions.MemberId(user))
+        {
+            // Someone else's words changed by a moderator: logged with what they said before and after.
+            audit.Record(user, Moderation.AuditActions.PostEdit, "post", post.Id,
+                new { Title = titleChanged ? topic.Title : null, Body = post.BodyMarkdown }, new { Title = titleChanged ? newTitle : null, Body = body.Trim() }, reason);
+        }
         post.BodyMarkdown = body.Trim();
         post.BodyHtml = markdown.Render(post.BodyMarkdown);
         post.EditedAt = now;
@@ -234,6 +240,10 @@ public sealed partial class TopicsService(
         if (!TopicPermissions.CanDelete(post, post.Topic!, user)) return Change<Post>.Forbidden();
         post.IsDeleted = true;
         var topic = post.Topic!;
+        if (post.AuthorId != TopicPermissions.MemberId(user))
+        {
+            audit.Record(user, Moderation.AuditActions.PostDelete, "post", post.Id, new { topic.Title, post.Number, Author = post.AuthorId, Body = post.BodyMarkdown });
+        }
         if (post.Number == 1)
         {
             topic.IsDeleted = true;
@@ -263,9 +273,15 @@ public sealed partial class TopicsService(
             var slug = moveTo.Trim();
             var target = await db.Spaces.FirstOrDefaultAsync(s => s.Slug == slug, ct);
             if (target is null) return Change<Topic>.Invalid(new() { ["Space"] = [l["Topic.Move.Unknown", slug]] });
-            topic.SpaceId = target.Id;
-            topic.Space = target;
+            if (target.Id != topic.SpaceId)
+            {
+                audit.Record(user, Moderation.AuditActions.TopicMove, "topic", topic.Id, new { Space = topic.Space!.Slug }, new { Space = target.Slug });
+                topic.SpaceId = target.Id;
+                topic.Space = target;
+            }
         }
+        if (locked is { } l2 && l2 != topic.IsLocked) audit.Record(user, l2 ? Moderation.AuditActions.TopicLock : Moderation.AuditActions.TopicUnlock, "topic", topic.Id);
+        if (pinned is { } p2 && p2 != topic.IsPinned) audit.Record(user, p2 ? Moderation.AuditActions.TopicPin : Moderation.AuditActions.TopicUnpin, "topic", topic.Id);
         topic.IsLocked = locked ?? topic.IsLocked;
         topic.IsPinned = pinned ?? topic.IsPinned;
         await db.SaveChangesAsync(ct);

@@ -103,6 +103,9 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/manage/settings", "/manage/settings", AdminOnly),
             new("GET", "/manage/jobs", "/manage/jobs", AdminOnly),
             new("GET", "/manage/outbox", "/manage/outbox", AdminOnly),
+            new("GET", "/manage/audit", "/manage/audit", Staff),
+            new("GET", "/manage/audit.csv", "/manage/audit.csv", Staff),
+            new("GET", "/api/v1/audit", "/api/v1/audit", Staff),
             new("GET", "/manage/outbox/{Id:long}", $"/manage/outbox/{outbox}", AdminOnly),
             // Topic actions from pages (plain forms).
             new("POST", "/t/{id:long}/accept/{postId:long}", $"/t/{question}/accept/{reply}", SignedIn),

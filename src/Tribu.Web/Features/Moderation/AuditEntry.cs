@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Tribu.Web.Features.Moderation;
+
+/// <summary>
+/// One staff or automatic action: who (null for Tribu itself), what, when, on what, the state before and after (JSON) and
+/// the reason. Append-only: the context refuses to change or delete an entry, and database triggers refuse it too.
+/// People are kept by id, never by name, so an erased member's name leaves the log with them.
+/// </summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public Guid? ActorId { get; set; }
+    /// <summary>A dotted name from <see cref="AuditActions"/>, such as <c>topic.lock</c>.</summary>
+    public string Action { get; set; } = "";
+    /// <summary><c>topic</c>, <c>post</c>, <c>member</c>, <c>space</c>, <c>settings</c>…</summary>
+    public string TargetType { get; set; } = "";
+    public string TargetId { get; set; } = "";
+    public string? Before { get; set; }
+    public string? After { get; set; }
+    public string? Reason { get; set; }
+}
+
+/// <summary>The actions the log knows, in one place.</summary>
+public static class AuditActions
+{
+    public const string TopicLock = "topic.lock";
+    public const string TopicUnlock = "topic.unlock";
+    public const string TopicPin = "topic.pin";
+    public const string TopicUnpin = "topic.unpin";
+    public const string TopicMove = "topic.move";
+    public const string PostEdit = "post.edit";
+    public const string PostDelete = "post.delete";
+    public const string SpaceCreate = "space.create";
+    public const string SpaceUpdate = "space.update";
+    public const string SpaceMemberAdd = "space.member.add";
+    public const string SpaceMemberRemove = "space.member.remove";
+    public const string RoleAdd = "member.role.add";
+    public const string RoleRemove = "member.role.remove";
+    public const string SettingsUpdate = "settings.update";
+
+    public static readonly string[] All =
+    [
+        TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate,
+    ];
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.Property(a => a.Action).HasMaxLength(64).IsRequired();
+        builder.Property(a => a.TargetType).HasMaxLength(32).IsRequired();
+        builder.Property(a => a.TargetId).HasMaxLength(64).IsRequired();
+        builder.Property(a => a.Reason).HasMaxLength(1000);
+        builder.HasIndex(a => a.At);
+        builder.HasIndex(a => new { a.Action, a.At });
+        builder.HasIndex(a => new { a.ActorId, a.At });
+        builder.HasIndex(a => new { a.TargetType, a.TargetId });
+    }
+}

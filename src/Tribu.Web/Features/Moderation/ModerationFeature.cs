@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tribu.Web.Features.Members;
+using Tribu.Web.Platform.Data;
+
+namespace Tribu.Web.Features.Moderation;
+
+public static class ModerationFeature
+{
+    public const int ApiPageSize = 100;
+
+    public static IServiceCollection AddModerationFeature(this IServiceCollection services) => services.AddScoped<AuditLog>();
+
+    public static RouteGroupBuilder MapModerationEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/audit", async Task<Ok<List<AuditRow>>> (string? action, string? actor, string? target, string? id, DateOnly? from, DateOnly? to, int? page, TribuDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await AuditQuery.Rows(db, new AuditFilter(action, actor, target, id, from, to))
+                .Skip((Math.Max(1, page ?? 1) - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct)))
+            .WithTags("Moderation").WithName("ListAudit").WithSummary("The audit log, newest first, filtered by action, actor handle (or \"system\"), target and dates (staff).")
+            .RequireAuthorization(Policies.Staff);
+        return api;
+    }
+
+    public static IEndpointRouteBuilder MapModerationFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/manage/audit.csv", async (string? action, string? actor, string? target, string? id, DateOnly? from, DateOnly? to, HttpContext http, TribuDbContext db, TimeProvider clock, CancellationToken ct) =>
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            var name = string.Create(CultureInfo.InvariantCulture, $"tribu-audit-{clock.GetUtcNow():yyyyMMdd-HHmm}.csv");
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+            await AuditQuery.WriteCsvAsync(db, new AuditFilter(action, actor, target, id, from, to), http.Response.Body, ct);
+        }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+        return app;
+    }
+}
