@@ -35,9 +35,13 @@ public sealed class IdentityRedirectManager(NavigationManager navigation)
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookie.Build(context));
+        SetStatus(context, message);
         RedirectTo(uri);
     }
+
+    /// <summary>The one-shot message the next page's StatusMessage shows (for endpoints that redirect themselves).</summary>
+    public static void SetStatus(HttpContext context, string message) =>
+        context.Response.Cookies.Append(StatusCookieName, message, StatusCookie.Build(context));
 
     public void RedirectToCurrentPageWithStatus(string message, HttpContext context) =>
         RedirectToWithStatus(navigation.ToAbsoluteUri(navigation.Uri).GetLeftPart(UriPartial.Path), message, context);

@@ -40,11 +40,15 @@ public static class AuditActions
     public const string RoleAdd = "member.role.add";
     public const string RoleRemove = "member.role.remove";
     public const string SettingsUpdate = "settings.update";
+    public const string ModerationSettingsUpdate = "moderation.settings.update";
+    public const string PostHold = "post.hold";
+    public const string PostApprove = "post.approve";
+    public const string PostHide = "post.hide";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
-        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide,
     ];
 }
 

@@ -10,7 +10,8 @@ public static class ModerationFeature
 {
     public const int ApiPageSize = 100;
 
-    public static IServiceCollection AddModerationFeature(this IServiceCollection services) => services.AddScoped<AuditLog>();
+    public static IServiceCollection AddModerationFeature(this IServiceCollection services) =>
+        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>();
 
     public static RouteGroupBuilder MapModerationEndpoints(this RouteGroupBuilder api)
     {
@@ -24,6 +25,21 @@ public static class ModerationFeature
 
     public static IEndpointRouteBuilder MapModerationFiles(this IEndpointRouteBuilder app)
     {
+        // The queue's decisions (plain forms): back to the queue with what was done, or who did it first.
+        app.MapPost("/manage/moderation/{postId:long}/review", async (long postId, [Microsoft.AspNetCore.Mvc.FromForm] string? action, [Microsoft.AspNetCore.Mvc.FromForm] string? message,
+            HttpContext http, ModerationService moderation, Microsoft.Extensions.Localization.IStringLocalizer<Resources.UiStrings> l, CancellationToken ct) =>
+        {
+            var decision = Enum.TryParse<ReviewAction>(action, out var a) ? a : (ReviewAction)(-1);
+            var change = await moderation.ReviewAsync(http.User, postId, decision, message, ct);
+            if (change.Outcome == Topics.Outcome.Forbidden) return Results.Forbid();
+            Accounts.IdentityRedirectManager.SetStatus(http, change.Outcome switch
+            {
+                Topics.Outcome.Ok => l["Moderation.Done." + decision],
+                Topics.Outcome.Invalid => string.Join(" ", change.Errors!.Values.SelectMany(v => v)),
+                _ => l["Moderation.AlreadyHandled"],
+            });
+            return Results.LocalRedirect("/manage/moderation");
+        }).RequireAuthorization().AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();
         app.MapGet("/manage/audit.csv", async (string? action, string? actor, string? target, string? id, DateOnly? from, DateOnly? to, HttpContext http, TribuDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
             http.Response.ContentType = "text/csv; charset=utf-8";

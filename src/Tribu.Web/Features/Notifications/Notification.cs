@@ -13,6 +13,8 @@ public enum NotificationKind
     NewTopic,
     /// <summary>Your reply was accepted as the answer.</summary>
     Accepted,
+    /// <summary>A moderator reviewed your post (published, hid or removed it), with their message.</summary>
+    Moderation,
 }
 
 public enum DeliveryChannel
@@ -46,6 +48,8 @@ public sealed class Notification
     public DateTime? ReadAt { get; set; }
     /// <summary>Set once the notification has been mailed (at once or in a digest): never mailed twice.</summary>
     public DateTime? MailedAt { get; set; }
+    /// <summary>A message that comes with it (a moderator's explanation).</summary>
+    public string? Note { get; set; }
 }
 
 /// <summary>A member following a topic, a space or another member.</summary>
@@ -71,6 +75,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 {
     public void Configure(EntityTypeBuilder<Notification> builder)
     {
+        builder.Property(n => n.Note).HasMaxLength(2000);
         builder.HasIndex(n => new { n.RecipientId, n.ReadAt, n.CreatedAt });
         builder.HasIndex(n => new { n.MailedAt, n.CreatedAt });
         builder.HasOne<Members.Member>().WithMany().HasForeignKey(n => n.RecipientId).OnDelete(DeleteBehavior.Cascade);

@@ -77,7 +77,8 @@ public sealed class NotificationMails(
         {
             var topic = topics[n.TopicId];
             var number = n.PostId is { } postId ? numbers.GetValueOrDefault(postId, 1) : 1;
-            return (Text: T(language, $"Notification.{n.Kind}", actors.GetValueOrDefault(n.ActorId, "?"), topic.Title), Url: $"{BaseUrl}/t/{topic.Id}/{topic.Slug}#post-{number}");
+            var text = T(language, $"Notification.{n.Kind}", actors.GetValueOrDefault(n.ActorId, "?"), topic.Title);
+            return (Text: n.Note is null ? text : $"{text}: {n.Note}", Url: $"{BaseUrl}/t/{topic.Id}/{topic.Slug}#post-{number}");
         }).ToList();
         return [(recipient.Email, language, lines)];
     }

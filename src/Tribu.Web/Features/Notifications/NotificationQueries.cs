@@ -20,14 +20,14 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock)
             .Join(db.Topics, n => n.TopicId, t => t.Id, (n, t) => new { n, t })
             .Join(db.Users, x => x.n.ActorId, u => u.Id, (x, u) => new
             {
-                x.n.Id, x.n.Kind, u.DisplayName, u.Handle, TopicId = x.t.Id, x.t.Title, x.t.Slug, x.n.CreatedAt, x.n.ReadAt,
+                x.n.Id, x.n.Kind, u.DisplayName, u.Handle, TopicId = x.t.Id, x.t.Title, x.t.Slug, x.n.CreatedAt, x.n.ReadAt, x.n.Note,
                 Number = db.Posts.Where(p => p.Id == x.n.PostId).Select(p => p.Number).FirstOrDefault(),
             })
             .ToListAsync(ct);
         return new NotificationPage(
             await mine.CountAsync(n => n.ReadAt == null, ct),
             await mine.CountAsync(ct),
-            [.. items.Select(i => new NotificationItem(i.Id, i.Kind, i.DisplayName, i.Handle, i.TopicId, i.Title, $"/t/{i.TopicId}/{i.Slug}#post-{Math.Max(1, i.Number)}", i.CreatedAt, i.ReadAt is not null))]);
+            [.. items.Select(i => new NotificationItem(i.Id, i.Kind, i.DisplayName, i.Handle, i.TopicId, i.Title, $"/t/{i.TopicId}/{i.Slug}#post-{Math.Max(1, i.Number)}", i.CreatedAt, i.ReadAt is not null, i.Note))]);
     }
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)

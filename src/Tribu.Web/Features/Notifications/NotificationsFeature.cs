@@ -133,7 +133,7 @@ public static class NotificationsFeature
 public sealed record MarkReadRequest(long[]? Ids);
 
 /// <summary>A notification as the list shows it.</summary>
-public sealed record NotificationItem(long Id, NotificationKind Kind, string ActorName, string ActorHandle, long TopicId, string TopicTitle, string Url, DateTime CreatedAt, bool Read);
+public sealed record NotificationItem(long Id, NotificationKind Kind, string ActorName, string ActorHandle, long TopicId, string TopicTitle, string Url, DateTime CreatedAt, bool Read, string? Note = null);
 
 /// <summary>A page of notifications and the unread count.</summary>
 public sealed record NotificationPage(int Unread, int Total, List<NotificationItem> Items);

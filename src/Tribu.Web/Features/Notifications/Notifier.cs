@@ -35,7 +35,11 @@ public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock
     public Task AcceptedAsync(Topic topic, Post answer, Guid acceptedBy, CancellationToken ct = default) =>
         NotifyAsync(new() { [answer.AuthorId] = NotificationKind.Accepted }, acceptedBy, topic, answer, ct);
 
-    private async Task NotifyAsync(Dictionary<Guid, NotificationKind> recipients, Guid actorId, Topic topic, Post post, CancellationToken ct)
+    /// <summary>Tells a post's author what a moderator did with it, and why.</summary>
+    public Task ModeratedAsync(Topic topic, Post post, Guid moderatorId, string? note, CancellationToken ct = default) =>
+        NotifyAsync(new() { [post.AuthorId] = NotificationKind.Moderation }, moderatorId, topic, post, ct, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+
+    private async Task NotifyAsync(Dictionary<Guid, NotificationKind> recipients, Guid actorId, Topic topic, Post post, CancellationToken ct, string? note = null)
     {
         recipients.Remove(actorId);
         if (recipients.Count == 0) return;
@@ -59,7 +63,7 @@ public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock
             var kind = recipients[id];
             var channel = preferences.FirstOrDefault(p => p.MemberId == id && p.Kind == kind)?.Channel ?? DeliveryChannel.InApp;
             if (channel == DeliveryChannel.None) continue;
-            var notification = new Notification { RecipientId = id, Kind = kind, ActorId = actorId, TopicId = topic.Id, PostId = post.Id, CreatedAt = now };
+            var notification = new Notification { RecipientId = id, Kind = kind, ActorId = actorId, TopicId = topic.Id, PostId = post.Id, CreatedAt = now, Note = note };
             db.Notifications.Add(notification);
             created.Add((notification, channel));
         }

@@ -67,7 +67,7 @@ public sealed class SearchService(TribuDbContext db, SearchIndex index, IStringL
             from hit in index.Match(db, query)
             join document in db.Set<SearchDocument>() on hit.PostId equals document.PostId
             join post in db.Posts.InReadableSpaces(readable) on hit.PostId equals post.Id
-            where !post.IsDeleted && !post.Topic!.IsDeleted
+            where !post.IsDeleted && !post.Topic!.IsDeleted && post.Status == PostStatus.Published && !post.Topic.IsHidden
             select new { hit.Score, document.Language, document.Text, Post = post, Topic = post.Topic };
 
         if (!string.IsNullOrWhiteSpace(request.Space))

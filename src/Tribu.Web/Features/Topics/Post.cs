@@ -22,6 +22,25 @@ public sealed class Post
     public DateTime CreatedAt { get; set; }
     public DateTime? EditedAt { get; set; }
     public bool IsDeleted { get; set; }
+    /// <summary>Published, or held by the automatic checks, or hidden (by flags or a moderator) until reviewed.</summary>
+    public PostStatus Status { get; set; }
+    /// <summary>Why it was held (<see cref="Moderation.HoldReason"/>, one per line).</summary>
+    public string? HeldReasons { get; set; }
+    /// <summary>Normalised hash of the text: the same message posted over and over is spam.</summary>
+    public string? TextHash { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+    public Guid? ReviewedById { get; set; }
+
+    public bool IsPublished => Status == PostStatus.Published;
+}
+
+public enum PostStatus
+{
+    Published,
+    /// <summary>Held by the automatic checks before anyone saw it; published when a moderator approves it.</summary>
+    Held,
+    /// <summary>Taken down (by enough flags, or a moderator): only its author and moderators see it.</summary>
+    Hidden,
 }
 
 public enum ReactionKind
@@ -52,6 +71,12 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         builder.HasOne(p => p.Author).WithMany().HasForeignKey(p => p.AuthorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => new { p.TopicId, p.Number }).IsUnique();
         builder.HasIndex(p => p.AuthorId);
+        builder.Property(p => p.Status).HasDefaultValue(PostStatus.Published).HasSentinel(PostStatus.Published);
+        builder.HasIndex(p => new { p.Status, p.CreatedAt });
+        builder.Property(p => p.HeldReasons).HasMaxLength(1000);
+        builder.Property(p => p.TextHash).HasMaxLength(32);
+        builder.HasIndex(p => new { p.AuthorId, p.TextHash });
+        builder.Ignore(p => p.IsPublished);
     }
 }
 

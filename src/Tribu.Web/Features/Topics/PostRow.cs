@@ -19,6 +19,8 @@ public sealed record PostRow
     public int Likes { get; init; }
     public int Thanks { get; init; }
     public int Insightful { get; init; }
+    public PostStatus Status { get; init; }
+    public string? HeldReasons { get; init; }
 
     public static IQueryable<PostRow> Query(TribuDbContext db) =>
         db.Posts
@@ -32,5 +34,13 @@ public sealed record PostRow
                 Likes = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Like),
                 Thanks = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Thanks),
                 Insightful = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Insightful),
+                Status = p.Status, HeldReasons = p.HeldReasons,
             });
+}
+
+public static class PostRowQueries
+{
+    /// <summary>Published posts, and the held or hidden ones only for their author and the space's moderators.</summary>
+    public static IQueryable<PostRow> VisibleTo(this IQueryable<PostRow> rows, Guid? viewer, bool moderator) =>
+        moderator ? rows : rows.Where(p => p.Status == PostStatus.Published || p.AuthorId == viewer);
 }

@@ -29,6 +29,13 @@ public sealed class PostingOptions
 /// </summary>
 public sealed class PostingPace(TribuDbContext db, TimeProvider clock, IOptions<PostingOptions> options, IStringLocalizer<UiStrings> l)
 {
+    /// <summary>Whether the member is still in their first days (the moderation issue's trust level 0 will refine it).</summary>
+    public async Task<bool> IsNewMemberAsync(Guid memberId, CancellationToken ct = default)
+    {
+        var joined = await db.Users.Where(u => u.Id == memberId).Select(u => u.CreatedAt).FirstOrDefaultAsync(ct);
+        return joined >= clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.NewMemberDays);
+    }
+
     /// <summary>When the member may post again, or null when they may post now.</summary>
     public async Task<DateTime?> NextAllowedAsync(Guid memberId, ClaimsPrincipal user, CancellationToken ct = default)
     {

@@ -32,6 +32,8 @@ public sealed class Topic
     public bool IsPinned { get; set; }
     public bool IsLocked { get; set; }
     public bool IsDeleted { get; set; }
+    /// <summary>Its opening post is held or hidden: out of lists, feeds and search until a moderator publishes it.</summary>
+    public bool IsHidden { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime LastPostAt { get; set; }
     public int ReplyCount { get; set; }

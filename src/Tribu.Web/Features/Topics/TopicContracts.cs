@@ -1,12 +1,12 @@
 namespace Tribu.Web.Features.Topics;
 
-/// <summary>A topic in a list.</summary>
+/// <summary>A topic in a list. <c>AwaitingReview</c>: held by the automatic checks, seen only by its author and moderators.</summary>
 public sealed record TopicSummaryResponse(long Id, string Title, string Url, TopicKind Kind, string Space, string Author, bool Pinned, bool Solved, bool Locked,
-    int Replies, int Views, DateTime CreatedAt, DateTime LastPostAt, string[] Tags)
+    int Replies, int Views, DateTime CreatedAt, DateTime LastPostAt, string[] Tags, bool AwaitingReview = false)
 {
     public static TopicSummaryResponse FromRow(TopicRow t) => new(t.Id, t.Title, $"/t/{t.Id}/{t.Slug}", t.Kind, t.SpaceSlug, t.AuthorHandle,
         t.IsPinned, t.IsSolved, t.IsLocked, t.ReplyCount, t.ViewCount, t.CreatedAt, t.LastPostAt,
-        (t.Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+        (t.Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), t.IsHidden);
 }
 
 /// <summary>A topic with a page of its posts.</summary>
@@ -14,10 +14,11 @@ public sealed record TopicResponse(long Id, string Title, string Url, TopicKind 
     string[] Tags, int Replies, int Page, int PageCount, PostResponse[] Posts);
 
 /// <summary>A post: its Markdown source and its sanitised HTML.</summary>
+/// <remarks><c>Status</c>: Published, or Held (awaiting a moderator) / Hidden, which only the author and moderators see.</remarks>
 public sealed record PostResponse(long Id, int Number, string Author, string AuthorName, string BodyMarkdown, string BodyHtml, DateTime CreatedAt, DateTime? EditedAt,
-    int Likes, int Thanks, int Insightful)
+    int Likes, int Thanks, int Insightful, PostStatus Status)
 {
-    public static PostResponse FromRow(PostRow p) => new(p.Id, p.Number, p.AuthorHandle, p.AuthorName, p.BodyMarkdown, p.BodyHtml, p.CreatedAt, p.EditedAt, p.Likes, p.Thanks, p.Insightful);
+    public static PostResponse FromRow(PostRow p) => new(p.Id, p.Number, p.AuthorHandle, p.AuthorName, p.BodyMarkdown, p.BodyHtml, p.CreatedAt, p.EditedAt, p.Likes, p.Thanks, p.Insightful, p.Status);
 }
 
 /// <summary>A new topic. <c>Kind</c>: Discussion, Question or Announcement (staff). <c>Tags</c>: comma-separated, at most 5.</summary>

@@ -57,9 +57,9 @@ public static class TopicEndpoints
     private static async Task<Results<Ok<TopicResponse>, NotFound>> GetAsync(long id, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
     {
         var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
-        if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return TypedResults.NotFound();
+        if (topic is null || !SpaceAccess.CanRead(topic.Space!, user) || !TopicPermissions.CanSee(topic, user)) return TypedResults.NotFound();
         var current = Math.Max(1, page ?? 1);
-        var posts = PostRow.Query(db).Where(p => p.TopicId == id);
+        var posts = PostRow.Query(db).Where(p => p.TopicId == id).VisibleTo(TopicPermissions.MemberId(user), TopicPermissions.IsModerator(topic.SpaceId, user));
         var count = await posts.CountAsync(ct);
         var rows = await posts.OrderBy(p => p.Number).Skip((current - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct);
         return TypedResults.Ok(new TopicResponse(topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}", topic.Kind, topic.Space!.Slug, topic.IsPinned, topic.IsLocked,
@@ -74,7 +74,7 @@ public static class TopicEndpoints
         return change.Outcome switch
         {
             Outcome.Ok => TypedResults.Created($"/api/v1/topics/{change.Value!.Id}",
-                TopicSummaryResponse.FromRow(await TopicRow.Query(db, SpaceAccess.ReadableBy(user)).FirstAsync(t => t.Id == change.Value.Id, ct))),
+                TopicSummaryResponse.FromRow(await TopicRow.Query(db, SpaceAccess.ReadableBy(user), includeHidden: true).FirstAsync(t => t.Id == change.Value.Id, ct))),
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
             Outcome.TooFast => TooFast(http, change.RetryAt!.Value, change.Errors![""][0], l),

@@ -15,6 +15,9 @@ public static class TopicPermissions
     /// <summary>Staff everywhere, and a space's own moderators in their space.</summary>
     public static bool IsModerator(int spaceId, ClaimsPrincipal user) => SpaceAccess.CanModerate(spaceId, user);
 
+    /// <summary>A topic whose opening post is held or hidden is seen by its author and the space's moderators only.</summary>
+    public static bool CanSee(Topic topic, ClaimsPrincipal user) => !topic.IsHidden || MemberId(user) == topic.AuthorId || IsModerator(topic.SpaceId, user);
+
     public static bool CanStartTopic(Space space, TopicKind kind, ClaimsPrincipal user) =>
         MemberId(user) is not null
         && SpaceAccess.CanRead(space, user)

@@ -23,16 +23,17 @@ public sealed record TopicRow
     public DateTime CreatedAt { get; init; }
     public DateTime LastPostAt { get; init; }
     public string? Tags { get; init; }
+    public bool IsHidden { get; init; }
 
-    /// <summary>Visible topics in the spaces the reader may read.</summary>
-    public static IQueryable<TopicRow> Query(TribuDbContext db, ReadableSpaces readable) =>
+    /// <summary>Visible topics in the spaces the reader may read (and held ones too, for their author's own answer).</summary>
+    public static IQueryable<TopicRow> Query(TribuDbContext db, ReadableSpaces readable, bool includeHidden = false) =>
         db.Topics.InReadableSpaces(readable)
-            .Where(t => !t.IsDeleted)
+            .Where(t => !t.IsDeleted && (includeHidden || !t.IsHidden))
             .Select(t => new TopicRow
             {
                 Id = t.Id, Slug = t.Slug, Title = t.Title, Kind = t.Kind, IsPinned = t.IsPinned, IsSolved = t.AcceptedPostId != null, IsLocked = t.IsLocked,
                 SpaceSlug = t.Space!.Slug, SpaceName = t.Space.Name, SpaceColor = t.Space.Color,
                 AuthorHandle = t.Author!.Handle, AuthorName = t.Author.DisplayName,
-                ReplyCount = t.ReplyCount, ViewCount = t.ViewCount, CreatedAt = t.CreatedAt, LastPostAt = t.LastPostAt, Tags = t.Tags,
+                ReplyCount = t.ReplyCount, ViewCount = t.ViewCount, CreatedAt = t.CreatedAt, LastPostAt = t.LastPostAt, Tags = t.Tags, IsHidden = t.IsHidden,
             });
 }

@@ -47,7 +47,7 @@ public sealed record NewTopic(string? Kind, string? Title, string? Body, string?
 
 /// <summary>Starting topics, replying, accepting answers, reacting, editing, deleting, locking: for pages and API alike.</summary>
 public sealed partial class TopicsService(
-    TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live, PostingPace pace, Moderation.AuditLog audit)
+    TribuDbContext db, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<UiStrings> l, Notifications.Notifier notifier, Notifications.ILiveBus live, PostingPace pace, Moderation.AuditLog audit, Moderation.ModerationRules rules)
 {
     public const int TitleMinLength = 5;
     public const int MaxTags = 5;
@@ -94,9 +94,20 @@ public sealed partial class TopicsService(
         };
         db.Topics.Add(topic);
         var opening = db.Posts.Add(new Post { Topic = topic, AuthorId = authorId, Number = 1, BodyMarkdown = input.Body!.Trim(), BodyHtml = markdown.Render(input.Body.Trim()), CreatedAt = now }).Entity;
+        var held = await HoldIfNeededAsync(opening, title + "\n" + opening.BodyMarkdown, space.Id, user, ct);
+        topic.IsHidden = held;
         await db.SaveChangesAsync(ct);
         topic.Space = space;
-        await notifier.TopicStartedAsync(topic, opening, ct);
+        if (held)
+        {
+            // Entries follow the ids: the topic and post exist only now.
+            audit.Record(null, Moderation.AuditActions.PostHold, "post", opening.Id, after: new { Topic = topic.Id }, reason: opening.HeldReasons);
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await notifier.TopicStartedAsync(topic, opening, ct);
+        }
         return Change<Topic>.Ok(topic);
     }
 
@@ -123,6 +134,7 @@ public sealed partial class TopicsService(
                 TopicId = topicId, AuthorId = TopicPermissions.MemberId(user)!.Value, Number = number, ReplyToPostId = replyTo,
                 BodyMarkdown = body!.Trim(), BodyHtml = markdown.Render(body.Trim()), CreatedAt = now,
             };
+            var held = await HoldIfNeededAsync(post, post.BodyMarkdown, topic.SpaceId, user, ct);
             db.Posts.Add(post);
             try
             {
@@ -134,6 +146,13 @@ public sealed partial class TopicsService(
                 // A short random pause: replies that collided do not all retry in step and collide again.
                 await Task.Delay(Random.Shared.Next(5, 40), ct);
                 continue;
+            }
+            if (held)
+            {
+                // Not counted, not announced, not live: nobody but its author and the moderators sees it yet.
+                audit.Record(null, Moderation.AuditActions.PostHold, "post", post.Id, after: new { Topic = topicId }, reason: post.HeldReasons);
+                await db.SaveChangesAsync(ct);
+                return Change<Post>.Ok(post);
             }
             await db.Topics.Where(t => t.Id == topicId).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.ReplyCount, t => t.ReplyCount + 1)
@@ -310,7 +329,7 @@ public sealed partial class TopicsService(
     /// <summary>A member's bookmarks that they may still read, newest first.</summary>
     public static IQueryable<BookmarkItem> BookmarksOf(TribuDbContext db, Guid memberId, Spaces.ReadableSpaces readable) =>
         db.Bookmarks.Where(b => b.MemberId == memberId)
-            .Join(db.Posts.InReadableSpaces(readable).Where(p => !p.IsDeleted && !p.Topic!.IsDeleted), b => b.PostId, p => p.Id,
+            .Join(db.Posts.InReadableSpaces(readable).Where(p => !p.IsDeleted && !p.Topic!.IsDeleted && p.Status == PostStatus.Published && !p.Topic.IsHidden), b => b.PostId, p => p.Id,
                 (b, p) => new BookmarkItem
                 {
                     PostId = p.Id, Title = p.Topic!.Title, Url = "/t/" + p.TopicId + "/" + p.Topic.Slug + "#post-" + p.Number,
@@ -327,7 +346,31 @@ public sealed partial class TopicsService(
     public static async Task<Post?> ReadablePostAsync(IQueryable<Post> posts, ClaimsPrincipal user, long postId, CancellationToken ct = default)
     {
         var post = await posts.Include(p => p.Topic).ThenInclude(t => t!.Space).FirstOrDefaultAsync(p => p.Id == postId && !p.IsDeleted, ct);
-        return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!, user) ? post : null;
+        return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!, user) && TopicPermissions.CanSee(post.Topic, user)
+            && (post.IsPublished || post.AuthorId == TopicPermissions.MemberId(user) || TopicPermissions.IsModerator(post.Topic.SpaceId, user))
+            ? post : null;
+    }
+
+    /// <summary>
+    /// Runs the automatic checks on a post about to be saved; when one trips, the post is held for review with its reasons.
+    /// Also stamps the text hash that the repeated-text check compares.
+    /// </summary>
+    private async Task<bool> HoldIfNeededAsync(Post post, string text, int spaceId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        post.TextHash = Moderation.PostChecks.TextHash(post.BodyMarkdown);
+        var checks = await rules.ChecksAsync(ct);
+        var moderator = TopicPermissions.IsModerator(spaceId, user);
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-1);
+        var author = new Moderation.PostAuthor(
+            moderator,
+            !moderator && await pace.IsNewMemberAsync(post.AuthorId, ct),
+            moderator ? int.MaxValue : await db.Posts.CountAsync(p => p.AuthorId == post.AuthorId && p.Status == PostStatus.Published && !p.IsDeleted, ct),
+            moderator ? 0 : await db.Posts.CountAsync(p => p.AuthorId == post.AuthorId && p.TextHash == post.TextHash && p.CreatedAt > since, ct));
+        var reasons = checks.Check(text, author);
+        if (reasons.Count == 0) return false;
+        post.Status = PostStatus.Held;
+        post.HeldReasons = string.Join('\n', reasons);
+        return true;
     }
 
     private void ValidateBody(string? body, Dictionary<string, string[]> errors)

@@ -462,6 +462,55 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Moderation.ModerationSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("BlockedDomains")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)");
+
+                    b.Property<string>("BlockedWordsEn")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
+
+                    b.Property<string>("BlockedWordsFr")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
+
+                    b.Property<int>("FirstPostsNeedApproval")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FlagHideThreshold")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LinkHeavyThreshold")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("NewMemberMaxImages")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("NewMemberMaxLinks")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("NewMemberMaxMentions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RepeatedTextLimit")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ModerationSettings");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Notifications.Follow", b =>
                 {
                     b.Property<long>("Id")
@@ -517,6 +566,10 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("MailedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<long?>("PostId")
                         .HasColumnType("bigint");
@@ -714,6 +767,10 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<DateTime?>("EditedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HeldReasons")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<bool>("IsDeleted")
                         .HasColumnType("boolean");
 
@@ -723,12 +780,33 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<long?>("ReplyToPostId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ReviewedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("Published");
+
+                    b.Property<string>("TextHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long>("TopicId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId");
+
+                    b.HasIndex("AuthorId", "TextHash");
+
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("TopicId", "Number")
                         .IsUnique();
@@ -813,6 +891,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("IsDeleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsHidden")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("IsLocked")

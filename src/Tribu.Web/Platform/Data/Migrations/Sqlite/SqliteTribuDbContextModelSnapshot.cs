@@ -447,6 +447,55 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Moderation.ModerationSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BlockedDomains")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockedWordsEn")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockedWordsFr")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstPostsNeedApproval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FlagHideThreshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinkHeavyThreshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NewMemberMaxImages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NewMemberMaxLinks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NewMemberMaxMentions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RepeatedTextLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ModerationSettings");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Notifications.Follow", b =>
                 {
                     b.Property<long>("Id")
@@ -497,6 +546,10 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("MailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("PostId")
@@ -691,6 +744,10 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EditedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HeldReasons")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsDeleted")
                         .HasColumnType("INTEGER");
 
@@ -700,12 +757,33 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<long?>("ReplyToPostId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReviewedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Published");
+
+                    b.Property<string>("TextHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("TopicId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId");
+
+                    b.HasIndex("AuthorId", "TextHash");
+
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("TopicId", "Number")
                         .IsUnique();
@@ -786,6 +864,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsDeleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsHidden")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsLocked")
