@@ -11,7 +11,7 @@ public static class ModerationFeature
     public const int ApiPageSize = 100;
 
     public static IServiceCollection AddModerationFeature(this IServiceCollection services) =>
-        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>();
+        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>();
 
     public static RouteGroupBuilder MapModerationEndpoints(this RouteGroupBuilder api)
     {
@@ -20,6 +20,20 @@ public static class ModerationFeature
                 .Skip((Math.Max(1, page ?? 1) - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct)))
             .WithTags("Moderation").WithName("ListAudit").WithSummary("The audit log, newest first, filtered by action, actor handle (or \"system\"), target and dates (staff).")
             .RequireAuthorization(Policies.Staff);
+        api.MapPost("/posts/{id:long}/flags", async Task<Results<Ok<FlagResponse>, ValidationProblem, NotFound, ProblemHttpResult>> (
+            long id, FlagRequest request, System.Security.Claims.ClaimsPrincipal user, FlagService flags, Microsoft.Extensions.Localization.IStringLocalizer<Resources.UiStrings> l, CancellationToken ct) =>
+        {
+            var reason = Enum.TryParse<FlagReason>(request.Reason, ignoreCase: true, out var r) ? r : (FlagReason?)null;
+            var change = await flags.FlagAsync(user, id, reason, request.Text, ct);
+            return change.Outcome switch
+            {
+                Topics.Outcome.Ok => TypedResults.Ok(new FlagResponse(change.Value!.PostId, change.Value.Reason, change.Value.CreatedAt)),
+                Topics.Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
+                Topics.Outcome.NotFound => TypedResults.NotFound(),
+                _ => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Status.403.Title"], detail: l["Topic.NotAllowed"]),
+            };
+        }).WithTags("Moderation").WithName("FlagPost").WithSummary("Flag someone else's post for the moderators (Spam, Abuse, OffTopic, Other + text). Flagging twice counts once.")
+            .RequireAuthorization();
         return api;
     }
 
@@ -50,3 +64,8 @@ public static class ModerationFeature
         return app;
     }
 }
+
+/// <summary>A flag: <c>Reason</c> is Spam, Abuse, OffTopic or Other (then <c>Text</c> is needed).</summary>
+public sealed record FlagRequest(string? Reason, string? Text);
+
+public sealed record FlagResponse(long PostId, FlagReason Reason, DateTime CreatedAt);

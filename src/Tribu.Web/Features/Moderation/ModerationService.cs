@@ -22,7 +22,11 @@ public enum ReviewAction
 /// <summary>A post waiting for a moderator, with why.</summary>
 public sealed record QueueItem(
     long PostId, long TopicId, string TopicTitle, string TopicSlug, int Number, string SpaceName, int SpaceId, Guid AuthorId, string AuthorHandle,
-    string AuthorName, DateTime AuthorSince, string BodyMarkdown, string BodyHtml, PostStatus Status, string? HeldReasons, DateTime CreatedAt, DateTime? ReviewedAt);
+    string AuthorName, DateTime AuthorSince, string BodyMarkdown, string BodyHtml, PostStatus Status, string? HeldReasons, DateTime CreatedAt, DateTime? ReviewedAt,
+    int OpenFlags);
+
+/// <summary>An open flag as the queue shows it (never to the post's author).</summary>
+public sealed record QueueFlag(long PostId, FlagReason Reason, string? Text, string FlaggerHandle, DateTime CreatedAt);
 
 /// <summary>
 /// The moderation queue and its decisions. A decision claims the post with a conditional update (it must still be as the
@@ -34,7 +38,8 @@ public sealed class ModerationService(
     /// <summary>Posts waiting for a decision in the spaces the reader moderates: held ones, and hidden ones nobody reviewed yet.</summary>
     public static IQueryable<QueueItem> Queue(TribuDbContext db, ClaimsPrincipal user)
     {
-        var posts = db.Posts.AsNoTracking().Where(p => !p.IsDeleted && !p.Topic!.IsDeleted && p.Status != PostStatus.Published && p.ReviewedAt == null);
+        var posts = db.Posts.AsNoTracking().Where(p => !p.IsDeleted && !p.Topic!.IsDeleted
+            && ((p.Status != PostStatus.Published && p.ReviewedAt == null) || db.Set<Flag>().Any(f => f.PostId == p.Id && f.ResolvedAt == null)));
         if (!SpaceAccess.IsStaff(user))
         {
             var spaces = user.FindAll(SpaceAccess.ModeratorClaim).Select(c => int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
@@ -42,8 +47,14 @@ public sealed class ModerationService(
         }
         return posts.OrderBy(p => p.CreatedAt).Select(p => new QueueItem(
             p.Id, p.TopicId, p.Topic!.Title, p.Topic.Slug, p.Number, p.Topic.Space!.Name, p.Topic.SpaceId, p.AuthorId, p.Author!.Handle,
-            p.Author.DisplayName, p.Author.CreatedAt, p.BodyMarkdown, p.BodyHtml, p.Status, p.HeldReasons, p.CreatedAt, p.ReviewedAt));
+            p.Author.DisplayName, p.Author.CreatedAt, p.BodyMarkdown, p.BodyHtml, p.Status, p.HeldReasons, p.CreatedAt, p.ReviewedAt,
+            db.Set<Flag>().Count(f => f.PostId == p.Id && f.ResolvedAt == null)));
     }
+
+    public static Task<List<QueueFlag>> OpenFlagsAsync(TribuDbContext db, IReadOnlyCollection<long> postIds, CancellationToken ct = default) =>
+        db.Set<Flag>().AsNoTracking().Where(f => postIds.Contains(f.PostId) && f.ResolvedAt == null).OrderBy(f => f.CreatedAt)
+            .Join(db.Users, f => f.FlaggerId, u => u.Id, (f, u) => new QueueFlag(f.PostId, f.Reason, f.Text, u.Handle, f.CreatedAt))
+            .ToListAsync(ct);
 
     /// <summary>Who may open the queue at all: staff, and members who moderate a space.</summary>
     public static bool CanModerateAnything(ClaimsPrincipal user) => SpaceAccess.IsStaff(user) || user.HasClaim(c => c.Type == SpaceAccess.ModeratorClaim);
@@ -65,7 +76,11 @@ public sealed class ModerationService(
         var claimed = await db.Posts
             .Where(p => p.Id == postId && !p.IsDeleted && p.Status != PostStatus.Published && p.ReviewedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReviewedAt, now).SetProperty(p => p.ReviewedById, me), ct);
-        if (claimed == 0)
+        // Its open flags are decided with it: upheld when the post goes, not when it stays.
+        bool? upheld = action != ReviewAction.Approve;
+        var flags = await db.Set<Flag>().Where(f => f.PostId == postId && f.ResolvedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.ResolvedAt, now).SetProperty(f => f.ResolvedById, me).SetProperty(f => f.Upheld, upheld), ct);
+        if (claimed == 0 && flags == 0)
         {
             return Change<Post>.Invalid(new() { [""] = [await AlreadyHandledAsync(postId, ct)] });
         }
@@ -75,14 +90,15 @@ public sealed class ModerationService(
         switch (action)
         {
             case ReviewAction.Approve:
+                audit.Record(user, AuditActions.PostApprove, "post", post.Id, new { Status = seenStatus.ToString(), OpenFlags = flags }, new { Status = "Published" }, message);
                 post.Status = PostStatus.Published;
+                if (wasPublished) break;
                 if (post.Number == 1) topic.IsHidden = false;
                 else
                 {
                     topic.ReplyCount++;
                     if (post.CreatedAt > topic.LastPostAt) topic.LastPostAt = post.CreatedAt;
                 }
-                audit.Record(user, AuditActions.PostApprove, "post", post.Id, new { Status = (wasHeld ? PostStatus.Held : PostStatus.Hidden).ToString() }, new { Status = "Published" }, message);
                 break;
             case ReviewAction.Hide:
                 post.Status = PostStatus.Hidden;

@@ -48,6 +48,9 @@ public static class TopicPermissions
 
     public static bool CanReact(Post post, ClaimsPrincipal user) => !post.IsDeleted && CanReact(post.AuthorId, user);
 
+    /// <summary>Any signed-in member may flag someone else's post.</summary>
+    public static bool CanFlag(Guid postAuthorId, ClaimsPrincipal user) => MemberId(user) is { } id && id != postAuthorId;
+
     /// <summary>Any signed-in member, on someone else's post.</summary>
     public static bool CanReact(Guid postAuthorId, ClaimsPrincipal user) => MemberId(user) is { } id && id != postAuthorId;
 }

@@ -144,6 +144,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("PUT", "/api/v1/posts/{id:long}", $"/api/v1/posts/{reply}", NotTheirs, new { body = "" }),
             new("POST", "/api/v1/posts/{id:long}/reactions/{kind}", $"/api/v1/posts/{opening}/reactions/Like", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied]),
             new("GET", "/api/v1/posts/{id:long}/revisions", $"/api/v1/posts/{opening}/revisions", Everyone),
+            new("GET", "/p/{Id:long}/flag", $"/p/{opening}/flag", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Hidden]),
             // Notifications and follows.
             new("GET", "/notifications", "/notifications", SignedIn),
             new("GET", "/account/manage/notifications", "/account/manage/notifications", SignedIn),
@@ -168,6 +169,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/health/ready", "/health/ready", Everyone),
             new("GET", "/openapi/{documentName}.json", "/openapi/v1.json", Everyone),
             // Destructive rows last: they change what later rows of the same role would see.
+            new("POST", "/api/v1/posts/{id:long}/flags", $"/api/v1/posts/{opening}/flags", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied], new { reason = "Spam" }),
             new("DELETE", "/api/v1/posts/{id:long}", $"/api/v1/posts/{secretPost}", [Access.NeedsLogin, Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed]),
         ];
 
