@@ -25,7 +25,14 @@ public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory lo
         SendAsync(member.Email!, member.PreferredLanguage, invited ? "space-invitation" : "space-access", invited ? "Mail.SpaceInvite" : "Mail.SpaceAdded",
             member.DisplayName, link, ct, spaceName);
 
-    private async Task SendAsync(string to, string? language, string kind, string keyPrefix, string name, string link, CancellationToken ct, string extra = "")
+    /// <summary>A sanction, in the member's language: the kind and end ({2}), the reason ({3}) and the moderator's words or the standard text.</summary>
+    public Task SendSanctionAsync(Member member, Moderation.SanctionKind kind, DateTime? until, string reason, string? note, CancellationToken ct = default)
+    {
+        var end = until is null || until == DateTime.MaxValue ? "" : until.Value.ToString("g", new CultureInfo(member.PreferredLanguage is "fr" ? "fr" : "en"));
+        return SendAsync(member.Email!, member.PreferredLanguage, "sanction", "Mail.Sanction." + kind, member.DisplayName, "", ct, end, reason, note);
+    }
+
+    private async Task SendAsync(string to, string? language, string kind, string keyPrefix, string name, string link, CancellationToken ct, string extra = "", string? reason = null, string? note = null)
     {
         var site = await settings.GetAsync(ct);
         var culture = new CultureInfo(language is "fr" or "en" ? language : site.DefaultLanguage);
@@ -37,7 +44,7 @@ public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory lo
             var l = localizers.Create(typeof(AccountStrings));
             var community = site.CommunityName;
             var subject = l[keyPrefix + ".Subject", community, extra].Value;
-            var intro = l[keyPrefix + ".Body", name, community, extra].Value;
+            var intro = l[keyPrefix + ".Body", name, community, extra, reason ?? ""].Value;
             var action = l[keyPrefix + ".Action"].Value;
             var outro = l[keyPrefix + ".Ignore"].Value;
             var enc = HtmlEncoder.Default;
@@ -46,12 +53,12 @@ public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory lo
                 <body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1d1d1f;max-width:560px;margin:auto;padding:24px">
                 <h1 style="font-size:20px;color:{site.PrimaryColor}">{enc.Encode(community)}</h1>
                 <p>{enc.Encode(intro)}</p>
-                <p><a href="{enc.Encode(link)}" style="display:inline-block;background:{site.PrimaryColor};color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">{enc.Encode(action)}</a></p>
-                <p style="font-size:13px;color:#555">{enc.Encode(link)}</p>
+                {(note is null ? "" : $"<blockquote style=\"border-left:3px solid {site.PrimaryColor};margin:0;padding-left:12px\">{enc.Encode(note)}</blockquote>")}
+                {(link.Length == 0 ? "" : $"<p><a href=\"{enc.Encode(link)}\" style=\"display:inline-block;background:{site.PrimaryColor};color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none\">{enc.Encode(action)}</a></p><p style=\"font-size:13px;color:#555\">{enc.Encode(link)}</p>")}
                 <p style="font-size:13px;color:#555">{enc.Encode(outro)}</p>
                 </body></html>
                 """;
-            var text = $"{community}\n\n{intro}\n\n{action}: {link}\n\n{outro}\n";
+            var text = $"{community}\n\n{intro}\n\n{(note is null ? "" : note + "\n\n")}{(link.Length == 0 ? "" : $"{action}: {link}\n\n")}{outro}\n";
             await outbox.QueueAsync(new OutgoingEmail(to, subject, html, text, kind), ct);
         }
         finally

@@ -58,7 +58,7 @@ public static class AccountsFeature
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<TribuDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<TribuSignInManager>()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
             .AddClaimsPrincipalFactory<TribuClaimsPrincipalFactory>();

@@ -22,6 +22,10 @@ public sealed partial class Member : IdentityUser<Guid>
     public string? AvatarPath { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? LastSeenAt { get; set; }
+    /// <summary>Cannot post until then (a moderator's sanction); the history is in <see cref="Moderation.Sanction"/>.</summary>
+    public DateTime? SilencedUntil { get; set; }
+    /// <summary>Cannot sign in until then; <see cref="DateTime.MaxValue"/> for a ban.</summary>
+    public DateTime? SuspendedUntil { get; set; }
 
     public string Initials => MakeInitials(DisplayName);
 

@@ -44,11 +44,13 @@ public static class AuditActions
     public const string PostHold = "post.hold";
     public const string PostApprove = "post.approve";
     public const string PostHide = "post.hide";
+    public const string SanctionApply = "member.sanction";
+    public const string SanctionLift = "member.sanction.lift";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
-        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift,
     ];
 }
 

@@ -21,6 +21,7 @@ public sealed class FlagService(TribuDbContext db, TimeProvider clock, Moderatio
         var post = await TopicsService.ReadablePostAsync(db.Posts, user, postId, ct);
         if (post is null) return Change<Flag>.NotFound();
         if (post.AuthorId == me) return Change<Flag>.Forbidden();
+        if (await SanctionService.SilencedMessageAsync(db, me, clock.GetUtcNow().UtcDateTime, l, ct) is { } silenced) return Change<Flag>.Refused(silenced);
         var errors = new Dictionary<string, string[]>();
         if (reason is null || !Enum.IsDefined(reason.Value)) errors["Reason"] = [l["Flag.Error.Reason"]];
         else if (reason == FlagReason.Other && string.IsNullOrWhiteSpace(text)) errors["Text"] = [l["Flag.Error.TextNeeded"]];

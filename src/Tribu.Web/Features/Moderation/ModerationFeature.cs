@@ -11,7 +11,7 @@ public static class ModerationFeature
     public const int ApiPageSize = 100;
 
     public static IServiceCollection AddModerationFeature(this IServiceCollection services) =>
-        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>();
+        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>().AddScoped<SanctionService>();
 
     public static RouteGroupBuilder MapModerationEndpoints(this RouteGroupBuilder api)
     {

@@ -113,10 +113,11 @@ public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, Acco
 }
 
 /// <summary>
-/// Adds the member's space memberships to the principal on every authenticated request (one indexed query), so access
-/// changes take effect at once and never wait for the cookie to be reissued.
+/// On every authenticated request: a suspended or banned member is signed out there and then (cookie or API token), and
+/// the member's space memberships are added to the principal, so access changes take effect at once and never wait for
+/// the cookie to be reissued. Two small indexed queries.
 /// </summary>
-internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> contexts) : IClaimsTransformation
+internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> contexts, TimeProvider clock) : IClaimsTransformation
 {
     private const string IdentityType = "tribu:spaces";
 
@@ -125,6 +126,8 @@ internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> co
         if (TopicPermissions.MemberId(principal) is not { } memberId || principal.Identities.Any(i => i.AuthenticationType == IdentityType))
             return principal;
         await using var db = await contexts.CreateDbContextAsync();
+        var suspendedUntil = await db.Users.Where(u => u.Id == memberId).Select(u => u.SuspendedUntil).FirstOrDefaultAsync();
+        if (suspendedUntil > clock.GetUtcNow().UtcDateTime) return new ClaimsPrincipal(new ClaimsIdentity());
         var memberships = await db.SpaceMemberships.AsNoTracking()
             .Where(m => m.MemberId == memberId && m.Status == MembershipStatus.Active)
             .Select(m => new { m.SpaceId, m.Role })

@@ -78,7 +78,7 @@ public static class TopicEndpoints
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
             Outcome.TooFast => TooFast(http, change.RetryAt!.Value, change.Errors![""][0], l),
-            _ => Forbidden(l),
+            _ => Forbidden(l, change.Errors),
         };
     }
 
@@ -92,7 +92,7 @@ public static class TopicEndpoints
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
             Outcome.TooFast => TooFast(http, change.RetryAt!.Value, change.Errors![""][0], l),
-            _ => Forbidden(l),
+            _ => Forbidden(l, change.Errors),
         };
     }
 
@@ -170,8 +170,9 @@ public static class TopicEndpoints
             extensions: new Dictionary<string, object?> { ["retryAt"] = retryAt });
     }
 
-    private static ProblemHttpResult Forbidden(IStringLocalizer<UiStrings> l) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Status.403.Title"], detail: l["Topic.NotAllowed"]);
+    private static ProblemHttpResult Forbidden(IStringLocalizer<UiStrings> l, Dictionary<string, string[]>? reason = null) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Status.403.Title"],
+            detail: reason is not null && reason.TryGetValue("", out var why) ? why[0] : l["Topic.NotAllowed"]);
 
     /// <summary>One-click actions from the topic page (plain forms, no JavaScript), each back to the post.</summary>
     public static IEndpointRouteBuilder MapTopicFormEndpoints(this IEndpointRouteBuilder app)

@@ -26,6 +26,9 @@ public sealed record Change<T>(Outcome Outcome, T? Value = default, Dictionary<s
     public static Change<T> Invalid(Dictionary<string, string[]> errors) => new(Outcome.Invalid, default, errors);
     public static Change<T> NotFound() => new(Outcome.NotFound);
     public static Change<T> Forbidden() => new(Outcome.Forbidden);
+    /// <summary>Forbidden, with the reason the member must read (silenced until…).</summary>
+    public static Change<T> Refused(string message) => new(Outcome.Forbidden, default, new() { [""] = [message] });
+
     public static Change<T> TooFast(DateTime retryAt, string message) => new(Outcome.TooFast, default, new() { [""] = [message] }) { RetryAt = retryAt };
 
     /// <summary>When <see cref="Outcome.TooFast"/>: the moment posting opens again (UTC).</summary>
@@ -65,6 +68,10 @@ public sealed partial class TopicsService(
         if (TopicPermissions.MemberId(user) is not { } authorId || (errors.Count == 0 && !TopicPermissions.CanStartTopic(space, kind, user)))
         {
             return Change<Topic>.Forbidden();
+        }
+        if (await Moderation.SanctionService.SilencedMessageAsync(db, authorId, clock.GetUtcNow().UtcDateTime, l, ct) is { } silenced)
+        {
+            return Change<Topic>.Refused(silenced);
         }
         if (await pace.NextAllowedAsync(authorId, user, ct) is { } retryAt)
         {
@@ -116,6 +123,10 @@ public sealed partial class TopicsService(
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
         if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Change<Post>.NotFound();
         if (!TopicPermissions.CanReply(topic, topic.Space!, user)) return Change<Post>.Forbidden();
+        if (await Moderation.SanctionService.SilencedMessageAsync(db, TopicPermissions.MemberId(user)!.Value, clock.GetUtcNow().UtcDateTime, l, ct) is { } silenced)
+        {
+            return Change<Post>.Refused(silenced);
+        }
         if (await pace.NextAllowedAsync(TopicPermissions.MemberId(user)!.Value, user, ct) is { } retryAt) return Change<Post>.TooFast(retryAt, pace.Message(retryAt));
         var errors = new Dictionary<string, string[]>();
         ValidateBody(body, errors);

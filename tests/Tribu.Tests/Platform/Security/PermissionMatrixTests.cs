@@ -56,6 +56,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/p/{Id:long}/revisions", $"/p/{secretPost}/revisions", StaffHidden),
             new("GET", "/tags/{Tag}", "/tags/matrix", Everyone),
             new("GET", "/u/{Handle}", "/u/admin", Everyone),
+            new("GET", "/u/{Handle}/moderate", "/u/admin/moderate", Staff),
             new("GET", "/members", "/members", Everyone),
             new("GET", "/search", "/search?q=matrix", Everyone),
             new("GET", "/api/v1/search", "/api/v1/search?q=matrix", Everyone),
