@@ -30,6 +30,7 @@ public sealed partial class AccountJourneyTests
         await page.GetByLabel("E-mail address").FillAsync("nina@example.com");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("riding along the canal");
         await page.GetByLabel("Confirm the password").FillAsync("riding along the canal");
+        await page.GetByLabel("I have read and accept the code of conduct.").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your e-mail" })).ToBeVisibleAsync();
 

@@ -3,7 +3,8 @@ using Tribu.Web.Features.Members;
 namespace Tribu.Web.Features.Accounts;
 
 /// <summary>Sign-up through the API. The confirmation mail is sent in <paramref name="Language"/> (en or fr).</summary>
-public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? Language, string? InviteToken);
+/// <summary>A sign-up. <c>AcceptConduct</c> must be true: the member accepts the code of conduct (<c>/code-of-conduct</c>).</summary>
+public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? Language, string? InviteToken, bool AcceptConduct = false);
 
 /// <summary>The account just created.</summary>
 public sealed record RegisterResponse(Guid Id, string Handle, bool EmailConfirmationRequired);

@@ -50,7 +50,7 @@ public static class AccountEndpoints
         RegisterRequest request, SignUpService signUp, HttpContext http, IStringLocalizer<AccountStrings> l, CancellationToken ct)
     {
         var result = await signUp.SignUpAsync(
-            new SignUpRequest(request.Email, request.Password, request.DisplayName, request.Language, request.InviteToken),
+            new SignUpRequest(request.Email, request.Password, request.DisplayName, request.Language, request.InviteToken, AcceptConduct: request.AcceptConduct),
             $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct);
         if (result.Closed)
         {

@@ -15,7 +15,7 @@ using Tribu.Web.Resources;
 namespace Tribu.Web.Features.Accounts;
 
 /// <summary>A sign-up; <paramref name="ConfirmPassword"/> is checked when given (the page asks for it, the API does not).</summary>
-public sealed record SignUpRequest(string? Email, string? Password, string? DisplayName, string? Language, string? InviteToken, string? ConfirmPassword = null);
+public sealed record SignUpRequest(string? Email, string? Password, string? DisplayName, string? Language, string? InviteToken, string? ConfirmPassword = null, bool AcceptConduct = false);
 
 /// <summary>Field errors are keyed by the request's property names (Email, Password, DisplayName, InviteToken; "" for the form).</summary>
 public sealed record SignUpResult(Member? Member, Dictionary<string, string[]> Errors, bool Closed = false)
@@ -33,6 +33,7 @@ public sealed class SignUpService(
     EmailOutbox outbox,
     TimeProvider clock,
     TribuMetrics metrics,
+    Moderation.ModerationRules rules,
     IStringLocalizer<AccountStrings> l)
 {
     public async Task<SignUpResult> SignUpAsync(SignUpRequest request, string baseUrl, CancellationToken ct = default)
@@ -54,6 +55,8 @@ public sealed class SignUpService(
         else if (displayName.Length > Member.DisplayNameMaxLength) Add("DisplayName", l["Validation.DisplayNameTooLong", Member.DisplayNameMaxLength]);
         if (string.IsNullOrEmpty(request.Password)) Add("Password", l["Validation.PasswordRequired"]);
         else if (request.ConfirmPassword is not null && request.ConfirmPassword != request.Password) Add("ConfirmPassword", l["Validation.PasswordsDiffer"]);
+
+        if (!request.AcceptConduct) Add("AcceptConduct", l["SignUp.AcceptConduct"]);
 
         Invitation? invitation = null;
         if (site.SignUpMode == SignUpMode.InviteOnly)
@@ -90,6 +93,9 @@ public sealed class SignUpService(
             }
             return Fail(errors);
         }
+        // What was accepted, when, and which version: the record a member can later download.
+        db.Add(new Consent { MemberId = member.Id, Kind = ConsentKind.CodeOfConduct, Version = (await rules.GetAsync(ct)).CodeOfConductVersion, GivenAt = clock.GetUtcNow().UtcDateTime });
+        await db.SaveChangesAsync(ct);
         var role = await users.AddToRoleAsync(member, Roles.Member);
         if (!role.Succeeded)
         {

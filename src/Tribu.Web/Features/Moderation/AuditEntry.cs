@@ -46,11 +46,12 @@ public static class AuditActions
     public const string PostHide = "post.hide";
     public const string SanctionApply = "member.sanction";
     public const string SanctionLift = "member.sanction.lift";
+    public const string CodeOfConductUpdate = "settings.code-of-conduct";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
-        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate,
     ];
 }
 

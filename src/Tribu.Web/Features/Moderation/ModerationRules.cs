@@ -58,6 +58,25 @@ public sealed class ModerationRules(TribuDbContext db, IDbContextFactory<TribuDb
         await cache.RemoveAsync(CacheKey, ct);
     }
 
+    /// <summary>Changes the code of conduct; its version goes up, so new acceptances say which text they accepted.</summary>
+    public async Task SaveCodeAsync(string? english, string? french, System.Security.Claims.ClaimsPrincipal actor, CancellationToken ct = default)
+    {
+        var row = await db.Set<ModerationSettings>().FirstOrDefaultAsync(s => s.Id == ModerationSettings.SingletonId, ct);
+        if (row is null)
+        {
+            row = new ModerationSettings();
+            db.Add(row);
+        }
+        var before = new { row.CodeOfConductVersion, En = row.CodeOfConductEn.Length, Fr = row.CodeOfConductFr.Length };
+        row.CodeOfConductEn = english?.Trim() ?? "";
+        row.CodeOfConductFr = french?.Trim() ?? "";
+        row.CodeOfConductVersion++;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(actor, AuditActions.CodeOfConductUpdate, "settings", "code-of-conduct", before, new { row.CodeOfConductVersion, En = row.CodeOfConductEn.Length, Fr = row.CodeOfConductFr.Length });
+        await db.SaveChangesAsync(ct);
+        await cache.RemoveAsync(CacheKey, ct);
+    }
+
     private static string Clean(string? list) =>
         string.Join('\n', (list ?? "").Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.OrdinalIgnoreCase));
 

@@ -25,6 +25,11 @@ public sealed class ModerationSettings
     public int RepeatedTextLimit { get; set; } = 2;
     /// <summary>Flag weight (trusted members weigh more) that hides a post until a moderator reviews it.</summary>
     public int FlagHideThreshold { get; set; } = 3;
+    /// <summary>The code of conduct in Markdown, per language; empty means the built-in text of that language.</summary>
+    public string CodeOfConductEn { get; set; } = "";
+    public string CodeOfConductFr { get; set; } = "";
+    /// <summary>Goes up with each change of the code: members' acceptances record the version they accepted.</summary>
+    public int CodeOfConductVersion { get; set; } = 1;
     public DateTime UpdatedAt { get; set; }
 }
 
@@ -36,5 +41,8 @@ internal sealed class ModerationSettingsConfiguration : IEntityTypeConfiguration
         builder.Property(s => s.BlockedWordsFr).HasMaxLength(200_000);
         builder.Property(s => s.BlockedWordsEn).HasMaxLength(200_000);
         builder.Property(s => s.BlockedDomains).HasMaxLength(100_000);
+        builder.Property(s => s.CodeOfConductEn).HasMaxLength(50_000);
+        builder.Property(s => s.CodeOfConductFr).HasMaxLength(50_000);
+        builder.Property(s => s.CodeOfConductVersion).HasDefaultValue(1);
     }
 }

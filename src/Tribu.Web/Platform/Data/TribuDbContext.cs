@@ -21,6 +21,7 @@ public abstract class TribuDbContext(DbContextOptions options)
 {
     public DbSet<SiteSettings> SiteSettings => Set<SiteSettings>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
     public DbSet<Space> Spaces => Set<Space>();

@@ -23,13 +23,13 @@ public sealed class SignUpModeTests(SqliteAppFactory app) : IClassFixture<Sqlite
         await SetModeAsync(SignUpMode.Closed);
         using var visitor = app.CreateTribuClient();
         (await visitor.GetAsync("/account/register")).Text.ShouldContain("Sign-up is closed for now.");
-        (await visitor.Http.PostAsJsonAsync("/api/v1/account/register", new { email = "closed@example.com", password = "a long enough passphrase", displayName = "C" }))
+        (await visitor.Http.PostAsJsonAsync("/api/v1/account/register", new { email = "closed@example.com", password = "a long enough passphrase", displayName = "C", acceptConduct = true }))
             .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         // Invite-only: without an invitation, no account.
         await SetModeAsync(SignUpMode.InviteOnly);
         (await visitor.GetAsync("/account/register")).Text.ShouldContain("Joining this community takes an invitation.");
-        var refused = await visitor.Http.PostAsJsonAsync("/api/v1/account/register", new { email = "guest@example.com", password = "a long enough passphrase", displayName = "G" });
+        var refused = await visitor.Http.PostAsJsonAsync("/api/v1/account/register", new { email = "guest@example.com", password = "a long enough passphrase", displayName = "G", acceptConduct = true });
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         // An admin invites; the invitee follows the mailed link; the address counts as confirmed.
@@ -42,7 +42,7 @@ public sealed class SignUpModeTests(SqliteAppFactory app) : IClassFixture<Sqlite
         var joined = await visitor.SubmitAndFollowAsync(link, "register", new Dictionary<string, string>
         {
             ["Input.DisplayName"] = "Guest Star", ["Input.Email"] = "guest@example.com",
-            ["Input.Password"] = "a long enough passphrase", ["Input.ConfirmPassword"] = "a long enough passphrase",
+            ["Input.Password"] = "a long enough passphrase", ["Input.ConfirmPassword"] = "a long enough passphrase", ["Input.AcceptConduct"] = "true",
         });
         joined.Document.QuerySelector("h1")!.TextContent.ShouldBe("Log in");
         (await visitor.LogInAsync("guest@example.com", "a long enough passphrase")).Document.QuerySelector(".user-chip").ShouldNotBeNull();

@@ -22,7 +22,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
         var email = NewEmail();
 
         var response = await client.Http.PostAsJsonAsync("/api/v1/account/register",
-            new { email, password = "a long enough passphrase", displayName = "Léa Martin", language = "fr" });
+            new { email, password = "a long enough passphrase", displayName = "Léa Martin", language = "fr", acceptConduct = true });
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -50,7 +50,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
         using var client = App.CreateTribuClient();
         var email = NewEmail();
 
-        var response = await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password, displayName = "Weak" });
+        var response = await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password, displayName = "Weak", acceptConduct = true });
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -67,7 +67,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
     {
         using var client = App.CreateTribuClient();
 
-        var response = await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password = "a long enough passphrase", displayName = "X" });
+        var response = await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password = "a long enough passphrase", displayName = "X", acceptConduct = true });
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -79,7 +79,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
     {
         using var client = App.CreateTribuClient("fr");
         var email = NewEmail();
-        var body = new { email, password = "a long enough passphrase", displayName = "Premier" };
+        var body = new { email, password = "a long enough passphrase", displayName = "Premier", acceptConduct = true };
         (await client.Http.PostAsJsonAsync("/api/v1/account/register", body)).StatusCode.ShouldBe(HttpStatusCode.Created);
 
         var second = await client.Http.PostAsJsonAsync("/api/v1/account/register", body with { displayName = "Second" });
@@ -102,7 +102,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
             ["Input.Email"] = email,
             ["Input.Password"] = "court",
             ["Input.ConfirmPassword"] = "court",
-            ["Input.Language"] = "fr",
+            ["Input.Language"] = "fr", ["Input.AcceptConduct"] = "true",
         }));
 
         page.Status.ShouldBe(HttpStatusCode.OK);
@@ -129,6 +129,8 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
         }));
 
         page.FieldError("ConfirmPassword")!.ShouldBe("The two passwords are different.");
+        // Not accepting the code of conduct is refused too, with the reason.
+        page.FieldError("AcceptConduct")!.ShouldBe("To join, accept the code of conduct.");
         (await CountAccountsAsync(email)).ShouldBe(0);
     }
 
@@ -137,7 +139,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
     {
         using var client = App.CreateTribuClient();
         var email = NewEmail();
-        (await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password = "a long enough passphrase", displayName = "Locky" }))
+        (await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password = "a long enough passphrase", displayName = "Locky", acceptConduct = true }))
             .EnsureSuccessStatusCode();
         await App.WithScopeAsync(async sp =>
         {
@@ -161,7 +163,7 @@ public abstract class SignUpTests<TFactory>(TFactory factory) : TribuTestBase<TF
     {
         using var client = App.CreateTribuClient();
         var email = NewEmail();
-        (await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password = "the first passphrase", displayName = "Forgetful" }))
+        (await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password = "the first passphrase", displayName = "Forgetful", acceptConduct = true }))
             .EnsureSuccessStatusCode();
         await client.GetAsync(new Uri(MailSink.Link(await App.Mail.WaitForAsync(email, "confirm-email"), "/account/confirm-email")).PathAndQuery);
 

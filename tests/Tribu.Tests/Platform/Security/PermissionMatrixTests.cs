@@ -107,6 +107,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/manage/audit", "/manage/audit", Staff),
             new("GET", "/manage/moderation", "/manage/moderation", Staff),
             new("GET", "/manage/moderation/settings", "/manage/moderation/settings", Managers),
+            new("GET", "/manage/moderation/code", "/manage/moderation/code", Managers),
+            new("GET", "/code-of-conduct", "/code-of-conduct", Everyone),
             new("POST", "/manage/moderation/{postId:long}/review", $"/manage/moderation/{reply}/review", SignedIn),
             new("GET", "/manage/audit.csv", "/manage/audit.csv", Staff),
             new("GET", "/api/v1/audit", "/api/v1/audit", Staff),

@@ -39,7 +39,7 @@ public sealed class RateLimitTests(RateLimitedAppFactory app) : IClassFixture<Ra
         {
             await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email = $"rl{i}{Guid.NewGuid():N}"[..12] + "@example.com", password = "a long enough passphrase", displayName = "R" });
         }
-        var blocked = await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email = "late@example.com", password = "a long enough passphrase", displayName = "R" });
+        var blocked = await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email = "late@example.com", password = "a long enough passphrase", displayName = "R", acceptConduct = true });
         blocked.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         blocked.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }

@@ -186,7 +186,7 @@ public abstract class PlatformTests<TFactory>(TFactory factory) : TribuTestBase<
         using var client = App.CreateTribuClient();
         var email = $"secret{Guid.NewGuid():N}"[..14] + "@example.com";
         const string password = "my very secret passphrase 4821";
-        (await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password, displayName = "Secretive" })).EnsureSuccessStatusCode();
+        (await client.Http.PostAsJsonAsync("/api/v1/account/register", new { email, password, displayName = "Secretive", acceptConduct = true })).EnsureSuccessStatusCode();
         var link = MailSink.Link(await App.Mail.WaitForAsync(email, "confirm-email"), "/account/confirm-email");
         await client.GetAsync(new Uri(link).PathAndQuery);
         await client.LogInAsync(email, password);

@@ -209,6 +209,38 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("ApiTokens");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Accounts.Consent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("GivenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "Kind");
+
+                    b.ToTable("Consents");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Accounts.Invitation", b =>
                 {
                     b.Property<long>("Id")
@@ -537,6 +569,21 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200000)
                         .HasColumnType("character varying(200000)");
+
+                    b.Property<string>("CodeOfConductEn")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)");
+
+                    b.Property<string>("CodeOfConductFr")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)");
+
+                    b.Property<int>("CodeOfConductVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
 
                     b.Property<int>("FirstPostsNeedApproval")
                         .HasColumnType("integer");
@@ -1218,6 +1265,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Accounts.ApiToken", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Accounts.Consent", b =>
                 {
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
                         .WithMany()

@@ -198,6 +198,36 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Accounts.Consent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("GivenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "Kind");
+
+                    b.ToTable("Consents");
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Accounts.Invitation", b =>
                 {
                     b.Property<long>("Id")
@@ -520,6 +550,21 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200000)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeOfConductEn")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeOfConductFr")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CodeOfConductVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<int>("FirstPostsNeedApproval")
                         .HasColumnType("INTEGER");
@@ -1183,6 +1228,15 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Accounts.ApiToken", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Accounts.Consent", b =>
                 {
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
                         .WithMany()
