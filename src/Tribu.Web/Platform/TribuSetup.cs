@@ -10,6 +10,7 @@ using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
 using Tribu.Web.Features.Moderation;
 using Tribu.Web.Features.Notifications;
+using Tribu.Web.Features.Privacy;
 using Tribu.Web.Features.Search;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Features.Topics;
@@ -83,6 +84,7 @@ public static class TribuSetup
         services.AddSearchFeature(configuration);
         services.AddUploadsFeature(configuration);
         services.AddModerationFeature();
+        services.AddPrivacyFeature();
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -133,6 +135,7 @@ public static class TribuSetup
         app.MapFeedEndpoints();
         app.MapUploadFiles();
         app.MapModerationFiles();
+        app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

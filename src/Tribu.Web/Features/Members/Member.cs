@@ -26,6 +26,8 @@ public sealed partial class Member : IdentityUser<Guid>
     public DateTime? SilencedUntil { get; set; }
     /// <summary>Cannot sign in until then; <see cref="DateTime.MaxValue"/> for a ban.</summary>
     public DateTime? SuspendedUntil { get; set; }
+    /// <summary>Set when the member erased their account: nothing personal is left in the row.</summary>
+    public DateTime? ErasedAt { get; set; }
 
     public string Initials => MakeInitials(DisplayName);
 

@@ -49,6 +49,9 @@ public abstract class SearchIndex
     /// <summary>The posts matching the query, composable with LINQ. Only called when <see cref="SearchQuery.HasTerms"/>.</summary>
     public abstract IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query);
 
+    /// <summary>Purges what removed posts left in the index's own storage (an erasure must leave no words behind).</summary>
+    public virtual Task PurgeRemovedAsync(TribuDbContext db, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Snippets (safe HTML) for a page of results, by post id.</summary>
     public abstract Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
         TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct);
@@ -88,6 +91,10 @@ public sealed class SqliteSearchIndex : SearchIndex
             await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" = {id}""", ct);
         }
     }
+
+    /// <summary>FTS5 keeps deleted terms in its segments until they merge: "optimize" merges them all now.</summary>
+    public override Task PurgeRemovedAsync(TribuDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync("""INSERT INTO "PostSearch" ("PostSearch") VALUES ('optimize')""", ct);
 
     public override async Task RemoveTopicsAsync(TribuDbContext db, IReadOnlyCollection<long> topicIds, CancellationToken ct)
     {

@@ -90,6 +90,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/account/manage/password", "/account/manage/password", SignedIn),
             new("GET", "/account/manage/two-factor", "/account/manage/two-factor", SignedIn),
             new("GET", "/account/manage/enable-authenticator", "/account/manage/enable-authenticator", SignedIn),
+            new("GET", "/account/manage/privacy", "/account/manage/privacy", SignedIn),
+            new("GET", "/account/manage/privacy/export.zip", "/account/manage/privacy/export.zip", SignedIn),
             new("POST", "/account/logout", "/account/logout", Everyone),
             new("POST", "/culture", "/culture", Everyone),
             // Console.

@@ -373,6 +373,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Handle")
                         .IsRequired()
                         .HasMaxLength(20)
