@@ -233,6 +233,9 @@ public sealed partial class TopicsService(
             errors["Title"] = [l["Topic.TitleLength", TitleMinLength, Topic.TitleMaxLength]];
         }
         if ((reason?.Length ?? 0) > 300) errors["Reason"] = [l["Post.ReasonTooLong", 300]];
+        // Changing someone else's words takes a reason: their author is told what changed and why.
+        var byModerator = post.AuthorId != TopicPermissions.MemberId(user);
+        if (byModerator && string.IsNullOrWhiteSpace(reason)) errors["Reason"] = [l["Post.ReasonNeeded"]];
         if (errors.Count > 0) return Change<Post>.Invalid(errors);
 
         var titleChanged = post.Number == 1 && newTitle is not null && newTitle != topic.Title;
@@ -243,7 +246,7 @@ public sealed partial class TopicsService(
             PostId = post.Id, EditorId = TopicPermissions.MemberId(user)!.Value, BodyMarkdown = post.BodyMarkdown,
             Title = post.Number == 1 ? topic.Title : null, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), CreatedAt = now,
         });
-        if (post.AuthorId != TopicPermissions.MemberId(user))
+        if (byModerator)
         {
             // Someone else's words changed by a moderator: logged with what they said before and after.
             audit.Record(user, Moderation.AuditActions.PostEdit, "post", post.Id,
@@ -258,6 +261,10 @@ public sealed partial class TopicsService(
             topic.Slug = TopicsFeature.Slugify(newTitle!);
         }
         await db.SaveChangesAsync(ct);
+        if (byModerator)
+        {
+            await notifier.ModeratedAsync(topic, post, TopicPermissions.MemberId(user)!.Value, l["Post.EditedByModerator", reason!.Trim()], ct);
+        }
         await ChangedAsync(topic.Id, ct);
         return Change<Post>.Ok(post);
     }

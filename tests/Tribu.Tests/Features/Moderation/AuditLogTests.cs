@@ -24,7 +24,10 @@ public abstract class AuditLogTests<TFactory>(TFactory factory) : TribuTestBase<
         var opening = (await author.Client.Http.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{topic}")).GetProperty("posts")[0].GetProperty("id").GetInt64();
 
         (await moderator.Client.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { locked = true })).EnsureSuccessStatusCode();
+        // Someone else's words need a reason, which their author reads.
+        (await moderator.Client.Http.PutAsJsonAsync($"/api/v1/posts/{opening}", new { body = "Moderated words" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await moderator.Client.Http.PutAsJsonAsync($"/api/v1/posts/{opening}", new { body = "Moderated words", reason = "=HYPERLINK(\"http://evil\")" })).EnsureSuccessStatusCode();
+        (await author.Client.GetAsync("/notifications")).Text.ShouldContain("A moderator edited your post");
         (await manager.Client.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { space = elsewhere })).EnsureSuccessStatusCode();
         // The author editing their own post is not a staff action.
         (await author.Client.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { locked = false })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
