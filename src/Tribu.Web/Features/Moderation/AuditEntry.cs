@@ -48,11 +48,13 @@ public static class AuditActions
     public const string SanctionLift = "member.sanction.lift";
     public const string CodeOfConductUpdate = "settings.code-of-conduct";
     public const string MemberErase = "member.erase";
+    public const string AppealGrant = "appeal.grant";
+    public const string AppealDeny = "appeal.deny";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
-        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
     ];
 }
 

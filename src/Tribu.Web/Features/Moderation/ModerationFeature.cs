@@ -11,7 +11,7 @@ public static class ModerationFeature
     public const int ApiPageSize = 100;
 
     public static IServiceCollection AddModerationFeature(this IServiceCollection services) =>
-        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>().AddScoped<SanctionService>();
+        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>().AddScoped<SanctionService>().AddScoped<AppealService>();
 
     public static RouteGroupBuilder MapModerationEndpoints(this RouteGroupBuilder api)
     {
@@ -51,6 +51,19 @@ public static class ModerationFeature
                 Topics.Outcome.Ok => l["Moderation.Done." + decision],
                 Topics.Outcome.Invalid => string.Join(" ", change.Errors!.Values.SelectMany(v => v)),
                 _ => l["Moderation.AlreadyHandled"],
+            });
+            return Results.LocalRedirect("/manage/moderation");
+        }).RequireAuthorization().AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();
+        app.MapPost("/manage/moderation/appeals/{appealId:long}", async (long appealId, [Microsoft.AspNetCore.Mvc.FromForm] string? decision, [Microsoft.AspNetCore.Mvc.FromForm] string? response,
+            HttpContext http, AppealService appeals, Microsoft.Extensions.Localization.IStringLocalizer<Resources.UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await appeals.ResolveAsync(http.User, appealId, decision == "grant", response, ct);
+            if (change.Outcome == Topics.Outcome.Forbidden) return Results.Forbid();
+            Accounts.IdentityRedirectManager.SetStatus(http, change.Outcome switch
+            {
+                Topics.Outcome.Ok => l[change.Value!.Granted == true ? "Appeal.GrantedDone" : "Appeal.DeniedDone"],
+                Topics.Outcome.Invalid => string.Join(" ", change.Errors!.Values.SelectMany(v => v)),
+                _ => l["Appeal.AlreadyDecided"],
             });
             return Results.LocalRedirect("/manage/moderation");
         }).RequireAuthorization().AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();

@@ -87,6 +87,27 @@ public abstract class FlagTests<TFactory>(TFactory factory) : TribuTestBase<TFac
         (await App.WithDbAsync(db => db.Topics.SingleAsync(t => t.Id == topic))).ReplyCount.ShouldBe(0);
         (await author.Client.GetAsync("/notifications")).Text.ShouldContain("Please keep it civil.");
         (await moderator.Client.GetAsync("/manage/moderation")).Document.QuerySelector($"form[action='/manage/moderation/{reply}/review']").ShouldBeNull();
+
+        // The author appeals; the appeal lands in the queue; a moderator puts the post back, and a second decision is refused.
+        var empty = await author.Client.SubmitAndFollowAsync($"/p/{reply}/appeal", "appeal", new Dictionary<string, string> { ["Input.Text"] = " " });
+        empty.FieldError("Text").ShouldBe("Explain why, in a few words.");
+        var sent = await author.Client.SubmitAndFollowAsync($"/p/{reply}/appeal", "appeal", new Dictionary<string, string> { ["Input.Text"] = "I was quoting someone else, sorry." });
+        sent.Text.ShouldContain("Your appeal is with the moderators.");
+        (await flagger.Client.GetAsync($"/p/{reply}/appeal")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var queue = await moderator.Client.GetAsync("/manage/moderation");
+        queue.Text.ShouldContain("I was quoting someone else, sorry.");
+        var appealForm = queue.Document.QuerySelector("form[action^='/manage/moderation/appeals/']")!.GetAttribute("action")!;
+        var token = queue.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var granted = await moderator.Client.FollowAsync(await moderator.Client.Http.PostAsync(appealForm,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["decision"] = "grant", ["response"] = "Fair enough, thanks for explaining.", ["__RequestVerificationToken"] = token })));
+        granted.Text.ShouldContain("The post is back and its author told.");
+        (await App.WithDbAsync(db => db.Posts.SingleAsync(p => p.Id == reply))).Status.ShouldBe(PostStatus.Published);
+        (await App.WithDbAsync(db => db.Topics.SingleAsync(t => t.Id == topic))).ReplyCount.ShouldBe(1);
+        (await author.Client.GetAsync("/notifications")).Text.ShouldContain("Fair enough, thanks for explaining.");
+        var again = await moderator.Client.FollowAsync(await moderator.Client.Http.PostAsync(appealForm,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["decision"] = "deny", ["__RequestVerificationToken"] = token })));
+        again.Text.ShouldContain("This appeal was already decided.");
+        (await App.WithDbAsync(db => db.Posts.SingleAsync(p => p.Id == reply))).Status.ShouldBe(PostStatus.Published);
     }
 }
 

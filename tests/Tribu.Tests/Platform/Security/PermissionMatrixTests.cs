@@ -150,6 +150,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("POST", "/api/v1/posts/{id:long}/reactions/{kind}", $"/api/v1/posts/{opening}/reactions/Like", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied]),
             new("GET", "/api/v1/posts/{id:long}/revisions", $"/api/v1/posts/{opening}/revisions", Everyone),
             new("GET", "/p/{Id:long}/flag", $"/p/{opening}/flag", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Hidden]),
+            new("GET", "/p/{Id:long}/appeal", $"/p/{opening}/appeal", [Access.NeedsLogin, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
+            new("POST", "/manage/moderation/appeals/{appealId:long}", "/manage/moderation/appeals/999999", SignedIn),
             // Notifications and follows.
             new("GET", "/notifications", "/notifications", SignedIn),
             new("GET", "/account/manage/notifications", "/account/manage/notifications", SignedIn),

@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Localization;
+using Tribu.Web.Features.Topics;
+using Tribu.Web.Platform.Data;
+using Tribu.Web.Resources;
+
+namespace Tribu.Web.Features.Moderation;
+
+/// <summary>A member asking the moderators to look again at a decision on their post; one open appeal per post.</summary>
+public sealed class Appeal
+{
+    public long Id { get; set; }
+    public long PostId { get; set; }
+    public Guid MemberId { get; set; }
+    public string Text { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public Guid? ResolvedById { get; set; }
+    /// <summary>True when the post was put back.</summary>
+    public bool? Granted { get; set; }
+    public string? Response { get; set; }
+}
+
+internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
+{
+    public void Configure(EntityTypeBuilder<Appeal> builder)
+    {
+        builder.Property(a => a.Text).HasMaxLength(2000).IsRequired();
+        builder.Property(a => a.Response).HasMaxLength(2000);
+        builder.HasIndex(a => new { a.ResolvedAt, a.CreatedAt });
+        builder.HasIndex(a => new { a.PostId, a.ResolvedAt });
+        builder.HasOne<Post>().WithMany().HasForeignKey(a => a.PostId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Members.Member>().WithMany().HasForeignKey(a => a.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>An open appeal as the queue shows it.</summary>
+public sealed record QueueAppeal(long Id, long PostId, long TopicId, string TopicTitle, string TopicSlug, int Number, int SpaceId, string AuthorName, string AuthorHandle, string BodyHtml, string Text, DateTime CreatedAt);
+
+/// <summary>Appeals: the author of a hidden post asks for another look; a moderator puts the post back or keeps it hidden, and says why.</summary>
+public sealed class AppealService(TribuDbContext db, TimeProvider clock, AuditLog audit, Notifications.Notifier notifier, Notifications.ILiveBus live, IStringLocalizer<UiStrings> l)
+{
+    public const int TextMaxLength = 2000;
+
+    public static IQueryable<QueueAppeal> Open(TribuDbContext db, ClaimsPrincipal user)
+    {
+        var appeals = db.Set<Appeal>().AsNoTracking().Where(a => a.ResolvedAt == null);
+        if (!Spaces.SpaceAccess.IsStaff(user))
+        {
+            var spaces = user.FindAll(Spaces.SpaceAccess.ModeratorClaim).Select(c => int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            appeals = appeals.Where(a => db.Posts.Any(p => p.Id == a.PostId && spaces.Contains(p.Topic!.SpaceId)));
+        }
+        return from a in appeals
+               join p in db.Posts on a.PostId equals p.Id
+               orderby a.CreatedAt
+               select new QueueAppeal(a.Id, p.Id, p.TopicId, p.Topic!.Title, p.Topic.Slug, p.Number, p.Topic.SpaceId, p.Author!.DisplayName, p.Author.Handle, p.BodyHtml, a.Text, a.CreatedAt);
+    }
+
+    /// <summary>Whether the member may appeal this post now: theirs, hidden, and no appeal already open.</summary>
+    public async Task<bool> CanAppealAsync(ClaimsPrincipal user, long postId, CancellationToken ct = default) =>
+        TopicPermissions.MemberId(user) is { } me
+        && await db.Posts.AnyAsync(p => p.Id == postId && p.AuthorId == me && !p.IsDeleted && p.Status == PostStatus.Hidden, ct)
+        && !await db.Set<Appeal>().AnyAsync(a => a.PostId == postId && a.ResolvedAt == null, ct);
+
+    public async Task<Change<Appeal>> AppealAsync(ClaimsPrincipal user, long postId, string? text, CancellationToken ct = default)
+    {
+        if (TopicPermissions.MemberId(user) is not { } me) return Change<Appeal>.Forbidden();
+        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId && p.AuthorId == me && !p.IsDeleted, ct);
+        if (post is null || post.Status != PostStatus.Hidden) return Change<Appeal>.NotFound();
+        if (string.IsNullOrWhiteSpace(text)) return Change<Appeal>.Invalid(new() { ["Text"] = [l["Appeal.Error.Text"]] });
+        if (text.Length > TextMaxLength) return Change<Appeal>.Invalid(new() { ["Text"] = [l["Flag.Error.TextTooLong", TextMaxLength]] });
+        var open = await db.Set<Appeal>().FirstOrDefaultAsync(a => a.PostId == postId && a.ResolvedAt == null, ct);
+        if (open is not null) return Change<Appeal>.Ok(open);
+        var appeal = new Appeal { PostId = postId, MemberId = me, Text = text.Trim(), CreatedAt = clock.GetUtcNow().UtcDateTime };
+        db.Add(appeal);
+        await db.SaveChangesAsync(ct);
+        return Change<Appeal>.Ok(appeal);
+    }
+
+    public async Task<Change<Appeal>> ResolveAsync(ClaimsPrincipal user, long appealId, bool grant, string? response, CancellationToken ct = default)
+    {
+        if (TopicPermissions.MemberId(user) is not { } me) return Change<Appeal>.Forbidden();
+        var appeal = await db.Set<Appeal>().FirstOrDefaultAsync(a => a.Id == appealId, ct);
+        if (appeal is null) return Change<Appeal>.NotFound();
+        var post = await db.Posts.Include(p => p.Topic).FirstAsync(p => p.Id == appeal.PostId, ct);
+        var topic = post.Topic!;
+        if (!TopicPermissions.IsModerator(topic.SpaceId, user)) return Change<Appeal>.Forbidden();
+        if ((response?.Length ?? 0) > TextMaxLength) return Change<Appeal>.Invalid(new() { ["Response"] = [l["Flag.Error.TextTooLong", TextMaxLength]] });
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Claimed like a queue decision: a second moderator is told it is done.
+        var claimed = await db.Set<Appeal>().Where(a => a.Id == appealId && a.ResolvedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ResolvedAt, now).SetProperty(a => a.ResolvedById, me).SetProperty(a => a.Granted, grant), ct);
+        if (claimed == 0) return Change<Appeal>.Invalid(new() { [""] = [l["Appeal.AlreadyDecided"]] });
+        appeal.ResolvedAt = now;
+        appeal.ResolvedById = me;
+        appeal.Granted = grant;
+        appeal.Response = string.IsNullOrWhiteSpace(response) ? null : response.Trim();
+        if (grant && post.Status == PostStatus.Hidden && !post.IsDeleted)
+        {
+            post.Status = PostStatus.Published;
+            post.ReviewedAt = now;
+            post.ReviewedById = me;
+            if (post.Number == 1) topic.IsHidden = false;
+            else topic.ReplyCount++;
+        }
+        audit.Record(user, grant ? AuditActions.AppealGrant : AuditActions.AppealDeny, "post", post.Id, reason: appeal.Response);
+        await db.SaveChangesAsync(ct);
+        var note = appeal.Response ?? l[grant ? "Appeal.Granted" : "Appeal.Denied"];
+        if (post.AuthorId != me) await notifier.ModeratedAsync(topic, post, me, note, ct);
+        if (grant) await live.PublishAsync(Notifications.LiveChannels.Topic(topic.Id), ct);
+        return Change<Appeal>.Ok(appeal);
+    }
+}
