@@ -26,6 +26,10 @@ public sealed partial class Member : IdentityUser<Guid>
     public DateTime? SilencedUntil { get; set; }
     /// <summary>Cannot sign in until then; <see cref="DateTime.MaxValue"/> for a ban.</summary>
     public DateTime? SuspendedUntil { get; set; }
+    /// <summary>Who sees the profile and finds the member in the directory.</summary>
+    public ProfileVisibility ProfileVisibility { get; set; }
+    /// <summary>Whose @mentions notify the member.</summary>
+    public MentionPolicy MentionPolicy { get; set; }
     /// <summary>Set when the member erased their account: nothing personal is left in the row.</summary>
     public DateTime? ErasedAt { get; set; }
 
@@ -64,4 +68,19 @@ public sealed partial class Member : IdentityUser<Guid>
 
     [GeneratedRegex("[^a-z0-9_]+")]
     private static partial Regex NotHandleChars();
+}
+
+public enum ProfileVisibility
+{
+    Everyone,
+    /// <summary>Signed-in members only: hidden from visitors and search engines.</summary>
+    Members,
+}
+
+public enum MentionPolicy
+{
+    Everyone,
+    /// <summary>Only members they follow.</summary>
+    Following,
+    Nobody,
 }

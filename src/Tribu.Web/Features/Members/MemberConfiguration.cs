@@ -9,6 +9,8 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
     {
         builder.Property(m => m.Handle).HasMaxLength(Member.HandleMaxLength).IsRequired();
         builder.HasIndex(m => m.Handle).IsUnique();
+        builder.Property(m => m.ProfileVisibility).HasDefaultValue(ProfileVisibility.Everyone).HasSentinel(ProfileVisibility.Everyone);
+        builder.Property(m => m.MentionPolicy).HasDefaultValue(MentionPolicy.Everyone).HasSentinel(MentionPolicy.Everyone);
         builder.Property(m => m.DisplayName).HasMaxLength(Member.DisplayNameMaxLength).IsRequired();
         builder.Property(m => m.Bio).HasMaxLength(Member.BioMaxLength);
         builder.Property(m => m.Location).HasMaxLength(100);

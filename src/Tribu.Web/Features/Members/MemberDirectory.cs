@@ -16,9 +16,9 @@ public sealed class MemberDirectory(TribuDbContext db)
     public sealed record Query(string? Text, string? Interest, string? Location, string? Sort, int Page);
 
 #pragma warning disable CA1304, CA1311, CA1862 // ToLower() here is translated to SQL lower(), not run in .NET.
-    public async Task<(List<DirectoryEntry> Members, int Total)> SearchAsync(Query query, CancellationToken ct = default)
+    public async Task<(List<DirectoryEntry> Members, int Total)> SearchAsync(Query query, bool signedIn, CancellationToken ct = default)
     {
-        var members = db.Users.AsNoTracking().Where(m => m.EmailConfirmed);
+        var members = db.Users.AsNoTracking().Where(m => m.EmailConfirmed && m.ErasedAt == null && (signedIn || m.ProfileVisibility == ProfileVisibility.Everyone));
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim().ToLowerInvariant();

@@ -17,7 +17,7 @@ public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock
     {
         await FollowAsync(opening.AuthorId, FollowKind.Topic, topic.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         var recipients = new Dictionary<Guid, NotificationKind>();
-        foreach (var id in await MentionedAsync(opening.BodyMarkdown, ct)) recipients[id] = NotificationKind.Mention;
+        foreach (var id in await MentionedAsync(opening.BodyMarkdown, opening.AuthorId, ct)) recipients[id] = NotificationKind.Mention;
         foreach (var id in await FollowersAsync(FollowKind.Space, topic.SpaceId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct)) recipients.TryAdd(id, NotificationKind.NewTopic);
         foreach (var id in await FollowersAsync(FollowKind.Member, opening.AuthorId.ToString(), ct)) recipients.TryAdd(id, NotificationKind.NewTopic);
         await NotifyAsync(recipients, opening.AuthorId, topic, opening, ct);
@@ -27,7 +27,7 @@ public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock
     {
         await FollowAsync(reply.AuthorId, FollowKind.Topic, topic.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         var recipients = new Dictionary<Guid, NotificationKind>();
-        foreach (var id in await MentionedAsync(reply.BodyMarkdown, ct)) recipients[id] = NotificationKind.Mention;
+        foreach (var id in await MentionedAsync(reply.BodyMarkdown, reply.AuthorId, ct)) recipients[id] = NotificationKind.Mention;
         foreach (var id in await FollowersAsync(FollowKind.Topic, topic.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct)) recipients.TryAdd(id, NotificationKind.Reply);
         await NotifyAsync(recipients, reply.AuthorId, topic, reply, ct);
     }
@@ -81,10 +81,16 @@ public sealed class Notifier(TribuDbContext db, ILiveBus bus, TimeProvider clock
         if (mailed) await outbox.DeliverSoonAsync(ct);
     }
 
-    private async Task<List<Guid>> MentionedAsync(string markdown, CancellationToken ct)
+    private async Task<List<Guid>> MentionedAsync(string markdown, Guid authorId, CancellationToken ct)
     {
         var handles = Topics.Mentions.Find(markdown);
-        return handles.Count == 0 ? [] : await db.Users.Where(u => handles.Contains(u.Handle)).Select(u => u.Id).ToListAsync(ct);
+        if (handles.Count == 0) return [];
+        // Each member says whose mentions reach them: everyone's, those of members they follow, or nobody's.
+        var author = authorId.ToString();
+        return await db.Users.Where(u => handles.Contains(u.Handle)
+                && (u.MentionPolicy == MentionPolicy.Everyone
+                    || (u.MentionPolicy == MentionPolicy.Following && db.Follows.Any(f => f.FollowerId == u.Id && f.Kind == FollowKind.Member && f.TargetKey == author))))
+            .Select(u => u.Id).ToListAsync(ct);
     }
 
     private Task<List<Guid>> FollowersAsync(FollowKind kind, string key, CancellationToken ct) =>

@@ -119,6 +119,29 @@ public abstract class PrivacyTests<TFactory>(TFactory factory) : TribuTestBase<T
         (await admin.Http.GetAsync("/api/v1/account/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task PrivacySettings_HideTheProfileFromVisitors_AndChooseWhoseMentionsNotify()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var shy = await TestPerson.CreateAsync(App);
+        using var friend = await TestPerson.CreateAsync(App);
+        using var stranger = await TestPerson.CreateAsync(App);
+        var saved = await shy.Client.SubmitAndFollowAsync("/account/manage/privacy", "privacy-settings", new Dictionary<string, string> { ["visibility"] = "Members", ["mentions"] = "Following" });
+        saved.Text.ShouldContain("Privacy settings saved.");
+        (await shy.Client.Http.PutAsync($"/api/v1/follows/Member/{friend.Handle}", null)).EnsureSuccessStatusCode();
+
+        (await App.CreateTribuClient().GetAsync($"/u/{shy.Handle}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await App.CreateTribuClient().Http.GetAsync($"/api/v1/members/{shy.Handle}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await App.CreateTribuClient().Http.GetStringAsync($"/api/v1/members?q={shy.Handle}")).ShouldNotContain(shy.Handle);
+        (await stranger.Client.GetAsync($"/u/{shy.Handle}")).Status.ShouldBe(HttpStatusCode.OK);
+
+        var topic = (await (await stranger.Client.Http.PostAsJsonAsync($"/api/v1/spaces/{space}/topics", new { kind = "Discussion", title = "Hey there shy", body = $"Ping @{shy.Handle}" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        (await shy.Client.Http.GetFromJsonAsync<JsonElement>("/api/v1/notifications")).GetProperty("total").GetInt32().ShouldBe(0);
+        (await friend.Client.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body = $"Ping from a friend @{shy.Handle}" })).EnsureSuccessStatusCode();
+        (await shy.Client.Http.GetFromJsonAsync<JsonElement>("/api/v1/notifications")).GetProperty("items")[0].GetProperty("kind").GetString().ShouldBe("Mention");
+    }
+
     /// <summary>Every text value of every table that contains one of the needles: "table.column: value".</summary>
     private Task<List<string>> FindAsync(params string[] needles) => App.WithDbAsync(async db =>
     {

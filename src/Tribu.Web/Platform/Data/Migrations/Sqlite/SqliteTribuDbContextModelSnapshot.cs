@@ -383,6 +383,13 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MentionPolicy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Everyone");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -404,6 +411,13 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<string>("PreferredLanguage")
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileVisibility")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Everyone");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
