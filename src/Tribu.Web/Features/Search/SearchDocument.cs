@@ -14,7 +14,7 @@ namespace Tribu.Web.Features.Search;
 public sealed class SearchDocument
 {
     /// <summary>Raised when the way text is indexed changes: older documents are indexed again at start-up.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     public long PostId { get; set; }
     /// <summary>"en" or "fr": the stemmer the post was indexed with.</summary>

@@ -161,10 +161,14 @@ public sealed class PostgresSearchIndex : SearchIndex
     protected override async Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct)
     {
         var configuration = Configuration(language);
+        // The vector is built from the words the app reads (SearchText.Words), not the raw text: PostgreSQL's parser keeps
+        // URLs, e-mail addresses, paths and versions whole, so a word inside them would never match the query's word.
+        var titleWords = string.Join(' ', SearchText.Words(title).Select(w => w.Text));
+        var textWords = string.Join(' ', SearchText.Words(text).Select(w => w.Text));
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text", "SearchVector")
             VALUES ({postId}, {language}, {SearchDocument.CurrentVersion}, {editedAt}, {text},
-                setweight(to_tsvector({configuration}::regconfig, {title}), 'A') || setweight(to_tsvector({configuration}::regconfig, {text}), 'B'))
+                setweight(to_tsvector({configuration}::regconfig, {titleWords}), 'A') || setweight(to_tsvector({configuration}::regconfig, {textWords}), 'B'))
             ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "PostEditedAt" = excluded."PostEditedAt",
                 "Text" = excluded."Text", "SearchVector" = excluded."SearchVector"
             WHERE NOT {onlyIfStale} OR "SearchDocuments"."Version" < excluded."Version"

@@ -79,6 +79,24 @@ public abstract class SearchTests<TFactory>(TFactory factory) : TribuTestBase<TF
     }
 
     [Fact]
+    public async Task Search_WordsInsideUrlsAddressesPathsAndVersions_AreFoundOnBothEngines()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var tracking = "zq7k" + Guid.NewGuid().ToString("N")[..4] + "2m";
+        var mailbox = "zq3f" + Guid.NewGuid().ToString("N")[..4] + "9a";
+        var folder = "zq5p" + Guid.NewGuid().ToString("N")[..4] + "1x";
+        var (_, url) = await StartAsync(member, space, "Tracking my parcel", $"Suivi : https://example.com/suivi/{tracking} depuis lundi.");
+        var (_, email) = await StartAsync(member, space, "Write to support", $"Écrivez à {mailbox}@example.com pour le SAV.");
+        var (_, path) = await StartAsync(member, space, "Log location", $"The log is in /home/{folder}/log after firmware v2.4.1 (réf3x{folder}).");
+
+        (await PostIdsAsync(App.CreateTribuClient(), $"q={tracking}")).ShouldBe([url]);
+        (await PostIdsAsync(App.CreateTribuClient(), $"q={mailbox}")).ShouldBe([email]);
+        (await PostIdsAsync(App.CreateTribuClient(), $"q={folder}")).ShouldBe([path]);
+        (await PostIdsAsync(App.CreateTribuClient(), $"q=ref3x{folder}")).ShouldBe([path]);
+    }
+
+    [Fact]
     public async Task Search_EnglishInflection_FindsTheReply()
     {
         var space = await TestSpaces.CreateAsync(App);
