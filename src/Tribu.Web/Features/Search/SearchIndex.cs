@@ -47,6 +47,13 @@ public abstract class SearchIndex
     public abstract Task RemoveTopicsAsync(TribuDbContext db, IReadOnlyCollection<long> topicIds, CancellationToken ct);
 
     /// <summary>The posts matching the query, composable with LINQ. Only called when <see cref="SearchQuery.HasTerms"/>.</summary>
+    /// <summary>
+    /// How many matches are ranked: the newest ones. Ranking every match of a common word (a third of a million posts)
+    /// costs seconds; ranking the newest 2,000 costs milliseconds, and is exact for any rarer word (bench/RESULTS.md).
+    /// </summary>
+    public const int MaxCandidates = 2000;
+
+    /// <summary>The newest <see cref="MaxCandidates"/> posts that match, each with its relevance (higher is better).</summary>
     public abstract IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query);
 
     /// <summary>Purges what removed posts left in the index's own storage (an erasure must leave no words behind).</summary>
@@ -110,7 +117,7 @@ public sealed class SqliteSearchIndex : SearchIndex
         var match = query.Fts5Match() ?? throw new InvalidOperationException("The query has no terms.");
         // bm25 is lower for better matches; negated so that, as on PostgreSQL, a higher score is better.
         return db.Database.SqlQuery<SearchHit>(
-            $"""SELECT rowid AS "PostId", -bm25("PostSearch", 4.0, 1.0) AS "Score" FROM "PostSearch" WHERE "PostSearch" MATCH {match}""");
+            $"""SELECT rowid AS "PostId", -bm25("PostSearch", 4.0, 1.0) AS "Score" FROM "PostSearch" WHERE "PostSearch" MATCH {match} ORDER BY rowid DESC LIMIT {MaxCandidates}""");
     }
 
     public override Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
@@ -196,6 +203,8 @@ public sealed class PostgresSearchIndex : SearchIndex
             SELECT d."PostId", ts_rank_cd(d."SearchVector", q.query)::float8 AS "Score"
             FROM "SearchDocuments" AS d, (SELECT {tsquery} AS query) AS q
             WHERE d."SearchVector" @@ q.query
+            ORDER BY d."PostId" DESC
+            LIMIT {MaxCandidates}
             """;
         return db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]);
     }
