@@ -49,7 +49,7 @@ public sealed class AppealService(TribuDbContext db, TimeProvider clock, AuditLo
         var appeals = db.Set<Appeal>().AsNoTracking().Where(a => a.ResolvedAt == null);
         if (!Spaces.SpaceAccess.IsStaff(user))
         {
-            var spaces = user.FindAll(Spaces.SpaceAccess.ModeratorClaim).Select(c => int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var spaces = Spaces.SpaceAccess.ModeratedSpaceIds(user);
             appeals = appeals.Where(a => db.Posts.Any(p => p.Id == a.PostId && spaces.Contains(p.Topic!.SpaceId)));
         }
         return from a in appeals

@@ -37,6 +37,19 @@ public static class ModerationFeature
         return api;
     }
 
+    /// <summary>A queue decision's answer: back to the queue with what was done, why not, or that it was already done.</summary>
+    private static IResult BackToQueue<T>(HttpContext http, Topics.Change<T> change, Func<string> done, string gone)
+    {
+        if (change.Outcome == Topics.Outcome.Forbidden) return Results.Forbid();
+        Accounts.IdentityRedirectManager.SetStatus(http, change.Outcome switch
+        {
+            Topics.Outcome.Ok => done(),
+            Topics.Outcome.Invalid => string.Join(" ", change.Errors!.Values.SelectMany(v => v)),
+            _ => gone,
+        });
+        return Results.LocalRedirect("/manage/moderation");
+    }
+
     public static IEndpointRouteBuilder MapModerationFiles(this IEndpointRouteBuilder app)
     {
         // The queue's decisions (plain forms): back to the queue with what was done, or who did it first.
@@ -45,27 +58,13 @@ public static class ModerationFeature
         {
             var decision = Enum.TryParse<ReviewAction>(action, out var a) ? a : (ReviewAction)(-1);
             var change = await moderation.ReviewAsync(http.User, postId, decision, message, ct);
-            if (change.Outcome == Topics.Outcome.Forbidden) return Results.Forbid();
-            Accounts.IdentityRedirectManager.SetStatus(http, change.Outcome switch
-            {
-                Topics.Outcome.Ok => l["Moderation.Done." + decision],
-                Topics.Outcome.Invalid => string.Join(" ", change.Errors!.Values.SelectMany(v => v)),
-                _ => l["Moderation.AlreadyHandled"],
-            });
-            return Results.LocalRedirect("/manage/moderation");
+            return BackToQueue(http, change, () => l["Moderation.Done." + decision], l["Moderation.AlreadyHandled"]);
         }).RequireAuthorization().AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();
         app.MapPost("/manage/moderation/appeals/{appealId:long}", async (long appealId, [Microsoft.AspNetCore.Mvc.FromForm] string? decision, [Microsoft.AspNetCore.Mvc.FromForm] string? response,
             HttpContext http, AppealService appeals, Microsoft.Extensions.Localization.IStringLocalizer<Resources.UiStrings> l, CancellationToken ct) =>
         {
             var change = await appeals.ResolveAsync(http.User, appealId, decision == "grant", response, ct);
-            if (change.Outcome == Topics.Outcome.Forbidden) return Results.Forbid();
-            Accounts.IdentityRedirectManager.SetStatus(http, change.Outcome switch
-            {
-                Topics.Outcome.Ok => l[change.Value!.Granted == true ? "Appeal.GrantedDone" : "Appeal.DeniedDone"],
-                Topics.Outcome.Invalid => string.Join(" ", change.Errors!.Values.SelectMany(v => v)),
-                _ => l["Appeal.AlreadyDecided"],
-            });
-            return Results.LocalRedirect("/manage/moderation");
+            return BackToQueue(http, change, () => l[change.Value!.Granted == true ? "Appeal.GrantedDone" : "Appeal.DeniedDone"], l["Appeal.AlreadyDecided"]);
         }).RequireAuthorization().AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();
         app.MapGet("/manage/audit.csv", async (string? action, string? actor, string? target, string? id, DateOnly? from, DateOnly? to, HttpContext http, TribuDbContext db, TimeProvider clock, CancellationToken ct) =>
         {

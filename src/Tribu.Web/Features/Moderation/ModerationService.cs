@@ -42,7 +42,7 @@ public sealed class ModerationService(
             && ((p.Status != PostStatus.Published && p.ReviewedAt == null) || db.Set<Flag>().Any(f => f.PostId == p.Id && f.ResolvedAt == null)));
         if (!SpaceAccess.IsStaff(user))
         {
-            var spaces = user.FindAll(SpaceAccess.ModeratorClaim).Select(c => int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var spaces = SpaceAccess.ModeratedSpaceIds(user);
             posts = posts.Where(p => spaces.Contains(p.Topic!.SpaceId));
         }
         return posts.OrderBy(p => p.CreatedAt).Select(p => new QueueItem(

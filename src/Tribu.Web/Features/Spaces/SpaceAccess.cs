@@ -37,16 +37,19 @@ public static class SpaceAccess
     /// <summary>Appointing space moderators is for those who run the community: admins and community managers.</summary>
     public static bool CanAppointModerators(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.CommunityManager);
 
+    /// <summary>The spaces a member moderates without being staff (staff moderate them all).</summary>
+    public static int[] ModeratedSpaceIds(ClaimsPrincipal user) => [.. SpaceIds(user, ModeratorClaim)];
+
     /// <summary>What a reader may see, for filtering queries in the database.</summary>
     public static ReadableSpaces ReadableBy(ClaimsPrincipal user)
     {
         if (IsStaff(user)) return new(Enum.GetValues<SpaceVisibility>(), []);
         if (user.Identity?.IsAuthenticated != true) return new([SpaceVisibility.Public], []);
-        var ids = user.FindAll(MemberClaim).Concat(user.FindAll(ModeratorClaim))
-            .Select(c => int.TryParse(c.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
-            .Where(id => id > 0).Distinct().ToArray();
-        return new([SpaceVisibility.Public, SpaceVisibility.Members], ids);
+        return new([SpaceVisibility.Public, SpaceVisibility.Members], [.. SpaceIds(user, MemberClaim).Concat(SpaceIds(user, ModeratorClaim)).Distinct()]);
     }
+
+    private static IEnumerable<int> SpaceIds(ClaimsPrincipal user, string claimType) =>
+        user.FindAll(claimType).Select(c => int.TryParse(c.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0);
 
     private static string Key(int spaceId) => spaceId.ToString(CultureInfo.InvariantCulture);
 }
