@@ -135,16 +135,7 @@ public sealed class ModerationService(
     private async Task<string> StandardMessageAsync(Guid authorId, ReviewAction action, CancellationToken ct)
     {
         var language = await db.Users.Where(u => u.Id == authorId).Select(u => u.PreferredLanguage).FirstOrDefaultAsync(ct);
-        var previous = System.Globalization.CultureInfo.CurrentUICulture;
-        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(language == "fr" ? "fr" : language == "en" ? "en" : previous.TwoLetterISOLanguageName == "fr" ? "fr" : "en");
-        try
-        {
-            return l["Moderation.Template." + action];
-        }
-        finally
-        {
-            System.Globalization.CultureInfo.CurrentUICulture = previous;
-        }
+        return Platform.Localization.LocalizationFeature.InLanguage(language, () => l["Moderation.Template." + action].Value);
     }
 
     /// <summary>"Already approved by Camille at 14:02": from the audit log, the last decision on the post.</summary>

@@ -104,17 +104,6 @@ public sealed class NotificationMails(
     }
 
     /// <summary>A UI string in the recipient's language, whatever the current request's.</summary>
-    private string T(string language, string key, params object[] args)
-    {
-        var previous = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = new CultureInfo(language is "fr" ? "fr" : "en");
-        try
-        {
-            return localizers.Create(typeof(UiStrings))[key, args].Value;
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
-    }
+    private string T(string language, string key, params object[] args) =>
+        Platform.Localization.LocalizationFeature.InLanguage(language is "fr" ? "fr" : "en", () => localizers.Create(typeof(UiStrings))[key, args].Value);
 }

@@ -115,7 +115,7 @@ public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, Acco
 /// <summary>
 /// On every authenticated request: a suspended or banned member is signed out there and then (cookie or API token), and
 /// the member's space memberships are added to the principal, so access changes take effect at once and never wait for
-/// the cookie to be reissued. Two small indexed queries.
+/// the cookie to be reissued. One small query on indexed keys.
 /// </summary>
 internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> contexts, TimeProvider clock) : IClaimsTransformation
 {
@@ -126,12 +126,15 @@ internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> co
         if (TopicPermissions.MemberId(principal) is not { } memberId || principal.Identities.Any(i => i.AuthenticationType == IdentityType))
             return principal;
         await using var db = await contexts.CreateDbContextAsync();
-        var suspendedUntil = await db.Users.Where(u => u.Id == memberId).Select(u => u.SuspendedUntil).FirstOrDefaultAsync();
-        if (suspendedUntil > clock.GetUtcNow().UtcDateTime) return new ClaimsPrincipal(new ClaimsIdentity());
-        var memberships = await db.SpaceMemberships.AsNoTracking()
-            .Where(m => m.MemberId == memberId && m.Status == MembershipStatus.Active)
-            .Select(m => new { m.SpaceId, m.Role })
-            .ToListAsync();
+        var standing = await db.Users.AsNoTracking().Where(u => u.Id == memberId)
+            .Select(u => new
+            {
+                u.SuspendedUntil,
+                Spaces = db.SpaceMemberships.Where(m => m.MemberId == u.Id && m.Status == MembershipStatus.Active).Select(m => new { m.SpaceId, m.Role }).ToList(),
+            })
+            .FirstOrDefaultAsync();
+        if (standing?.SuspendedUntil > clock.GetUtcNow().UtcDateTime) return new ClaimsPrincipal(new ClaimsIdentity());
+        var memberships = standing?.Spaces ?? [];
         var identity = new ClaimsIdentity(IdentityType);
         foreach (var m in memberships)
         {

@@ -40,10 +40,9 @@ public sealed class PostingPace(TribuDbContext db, TimeProvider clock, IOptions<
     public async Task<DateTime?> NextAllowedAsync(Guid memberId, ClaimsPrincipal user, CancellationToken ct = default)
     {
         if (TopicPermissions.IsStaff(user)) return null;
+        if (!await IsNewMemberAsync(memberId, ct)) return null;
         var o = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        var joined = await db.Users.Where(u => u.Id == memberId).Select(u => u.CreatedAt).FirstOrDefaultAsync(ct);
-        if (joined < now.AddDays(-o.NewMemberDays)) return null;
 
         var hourAgo = now.AddHours(-1);
         var recent = await db.Posts.Where(p => p.AuthorId == memberId && p.CreatedAt > hourAgo)

@@ -69,14 +69,7 @@ public sealed partial class TopicsService(
         {
             return Change<Topic>.Forbidden();
         }
-        if (await Moderation.SanctionService.SilencedMessageAsync(db, authorId, clock.GetUtcNow().UtcDateTime, l, ct) is { } silenced)
-        {
-            return Change<Topic>.Refused(silenced);
-        }
-        if (await pace.NextAllowedAsync(authorId, user, ct) is { } retryAt)
-        {
-            return Change<Topic>.TooFast(retryAt, pace.Message(retryAt));
-        }
+        if (await NotNowAsync<Topic>(authorId, user, ct) is { } notNow) return notNow;
         var title = (input.Title ?? "").Trim();
         if (title.Length < TitleMinLength || title.Length > Topic.TitleMaxLength)
         {
@@ -123,11 +116,7 @@ public sealed partial class TopicsService(
         var topic = await db.Topics.Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == topicId && !t.IsDeleted, ct);
         if (topic is null || !SpaceAccess.CanRead(topic.Space!, user)) return Change<Post>.NotFound();
         if (!TopicPermissions.CanReply(topic, topic.Space!, user)) return Change<Post>.Forbidden();
-        if (await Moderation.SanctionService.SilencedMessageAsync(db, TopicPermissions.MemberId(user)!.Value, clock.GetUtcNow().UtcDateTime, l, ct) is { } silenced)
-        {
-            return Change<Post>.Refused(silenced);
-        }
-        if (await pace.NextAllowedAsync(TopicPermissions.MemberId(user)!.Value, user, ct) is { } retryAt) return Change<Post>.TooFast(retryAt, pace.Message(retryAt));
+        if (await NotNowAsync<Post>(TopicPermissions.MemberId(user)!.Value, user, ct) is { } notNow) return notNow;
         var errors = new Dictionary<string, string[]>();
         ValidateBody(body, errors);
         if (errors.Count > 0) return Change<Post>.Invalid(errors);
@@ -367,6 +356,13 @@ public sealed partial class TopicsService(
         return post is not null && !post.Topic!.IsDeleted && SpaceAccess.CanRead(post.Topic.Space!, user) && TopicPermissions.CanSee(post.Topic, user)
             && (post.IsPublished || post.AuthorId == TopicPermissions.MemberId(user) || TopicPermissions.IsModerator(post.Topic.SpaceId, user))
             ? post : null;
+    }
+
+    /// <summary>Why a member allowed to post may not post right now (silenced, or a new member going too fast); null when they may.</summary>
+    private async Task<Change<T>?> NotNowAsync<T>(Guid authorId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await Moderation.SanctionService.SilencedMessageAsync(db, authorId, clock.GetUtcNow().UtcDateTime, l, ct) is { } silenced) return Change<T>.Refused(silenced);
+        return await pace.NextAllowedAsync(authorId, user, ct) is { } retryAt ? Change<T>.TooFast(retryAt, pace.Message(retryAt)) : null;
     }
 
     /// <summary>

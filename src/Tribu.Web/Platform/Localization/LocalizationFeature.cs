@@ -44,5 +44,23 @@ public static class LocalizationFeature
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
 
+    /// <summary>
+    /// Reads resources in another language than the request's (a mail's recipient, a notified author): runs
+    /// <paramref name="read"/> with that UI culture, then puts the request's back. Unknown languages keep the request's.
+    /// </summary>
+    public static T InLanguage<T>(string? language, Func<T> read)
+    {
+        var previous = CultureInfo.CurrentUICulture;
+        if (IsSupported(language)) CultureInfo.CurrentUICulture = new CultureInfo(language!);
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
     public static string CurrentLanguage => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "fr" ? "fr" : "en";
 }
