@@ -32,6 +32,11 @@ public sealed partial class Member : IdentityUser<Guid>
     public MentionPolicy MentionPolicy { get; set; }
     /// <summary>Set when the member erased their account: nothing personal is left in the row.</summary>
     public DateTime? ErasedAt { get; set; }
+    /// <summary>Earned by taking part, recomputed daily by the trust-level job unless staff locked it.</summary>
+    public TrustLevel TrustLevel { get; set; }
+    /// <summary>Set by staff and kept: the job leaves the level alone.</summary>
+    public bool TrustLevelLocked { get; set; }
+    public DateTime? TrustLevelChangedAt { get; set; }
 
     public string Initials => MakeInitials(DisplayName);
 

@@ -18,5 +18,8 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.Property(m => m.PreferredLanguage).HasMaxLength(8);
         builder.Property(m => m.AvatarPath).HasMaxLength(300);
         builder.Ignore(m => m.Initials);
+        // By number: "level 2 or more" is a comparison in SQL.
+        builder.Property(m => m.TrustLevel).HasConversion<int>();
+        builder.HasIndex(m => m.TrustLevel);
     }
 }

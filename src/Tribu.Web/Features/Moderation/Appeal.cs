@@ -8,11 +8,15 @@ using Tribu.Web.Resources;
 
 namespace Tribu.Web.Features.Moderation;
 
-/// <summary>A member asking the moderators to look again at a decision on their post; one open appeal per post.</summary>
+/// <summary>
+/// A member asking the moderators to look again at a decision: a hidden post of theirs (<see cref="PostId"/>) or a
+/// sanction they received (<see cref="SanctionId"/>); one open appeal per decision.
+/// </summary>
 public sealed class Appeal
 {
     public long Id { get; set; }
-    public long PostId { get; set; }
+    public long? PostId { get; set; }
+    public long? SanctionId { get; set; }
     public Guid MemberId { get; set; }
     public string Text { get; set; } = "";
     public DateTime CreatedAt { get; set; }
@@ -31,6 +35,8 @@ internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         builder.Property(a => a.Response).HasMaxLength(2000);
         builder.HasIndex(a => new { a.ResolvedAt, a.CreatedAt });
         builder.HasIndex(a => new { a.PostId, a.ResolvedAt });
+        builder.HasIndex(a => new { a.SanctionId, a.ResolvedAt });
+        builder.HasOne<Sanction>().WithMany().HasForeignKey(a => a.SanctionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Post>().WithMany().HasForeignKey(a => a.PostId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Members.Member>().WithMany().HasForeignKey(a => a.MemberId).OnDelete(DeleteBehavior.Cascade);
     }

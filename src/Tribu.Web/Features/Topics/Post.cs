@@ -22,6 +22,8 @@ public sealed class Post
     public DateTime CreatedAt { get; set; }
     public DateTime? EditedAt { get; set; }
     public bool IsDeleted { get; set; }
+    /// <summary>A wiki post: members of a high enough trust level may edit it, not only its author.</summary>
+    public bool IsWiki { get; set; }
     /// <summary>Published, or held by the automatic checks, or hidden (by flags or a moderator) until reviewed.</summary>
     public PostStatus Status { get; set; }
     /// <summary>Why it was held (<see cref="Moderation.HoldReason"/>, one per line).</summary>

@@ -39,6 +39,8 @@ public sealed class Topic
     public int ReplyCount { get; set; }
     public int ViewCount { get; set; }
     public long? AcceptedPostId { get; set; }
+    /// <summary>Set when a moderator merged this topic into another: its address leads there.</summary>
+    public long? MergedIntoId { get; set; }
 
     public bool IsSolved => AcceptedPostId is not null;
 

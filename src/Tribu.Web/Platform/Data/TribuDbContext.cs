@@ -34,6 +34,8 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Features.Uploads.Upload> Uploads => Set<Features.Uploads.Upload>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Follow> Follows => Set<Follow>();
+    public DbSet<MemberVisit> MemberVisits => Set<MemberVisit>();
+    public DbSet<TopicRead> TopicReads => Set<TopicRead>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<Features.Moderation.AuditEntry> AuditEntries => Set<Features.Moderation.AuditEntry>();
 

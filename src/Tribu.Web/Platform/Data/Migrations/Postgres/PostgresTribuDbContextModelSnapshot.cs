@@ -443,6 +443,16 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<DateTime?>("SuspendedUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("TrustLevel")
+                        .HasMaxLength(32)
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TrustLevelChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("TrustLevelLocked")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
 
@@ -462,7 +472,50 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex("TrustLevel");
+
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Members.MemberVisit", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.HasKey("MemberId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("MemberVisits");
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Members.TopicRead", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("TopicId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("FirstReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("HighestNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MemberId", "TopicId");
+
+                    b.HasIndex("LastReadAt");
+
+                    b.HasIndex("TopicId");
+
+                    b.ToTable("TopicReads");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Moderation.Appeal", b =>
@@ -482,7 +535,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
 
-                    b.Property<long>("PostId")
+                    b.Property<long?>("PostId")
                         .HasColumnType("bigint");
 
                     b.Property<DateTime?>("ResolvedAt")
@@ -494,6 +547,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<string>("Response")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("SanctionId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -507,6 +563,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.HasIndex("PostId", "ResolvedAt");
 
                     b.HasIndex("ResolvedAt", "CreatedAt");
+
+                    b.HasIndex("SanctionId", "ResolvedAt");
 
                     b.ToTable("Appeal");
                 });
@@ -987,6 +1045,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Property<bool>("IsDeleted")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("IsWiki")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
@@ -1126,6 +1187,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
                     b.Property<DateTime>("LastPostAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("ReplyCount")
                         .HasColumnType("integer");
@@ -1356,6 +1420,30 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.Navigation("InvitedBy");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Members.MemberVisit", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Members.TopicRead", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Topics.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Moderation.Appeal", b =>
                 {
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
@@ -1367,8 +1455,12 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.HasOne("Tribu.Web.Features.Topics.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Tribu.Web.Features.Moderation.Sanction", null)
+                        .WithMany()
+                        .HasForeignKey("SanctionId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Moderation.Flag", b =>

@@ -428,6 +428,16 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<DateTime?>("SuspendedUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TrustLevel")
+                        .HasMaxLength(32)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TrustLevelChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TrustLevelLocked")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
 
@@ -447,7 +457,50 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex("TrustLevel");
+
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Members.MemberVisit", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MemberId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("MemberVisits");
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Members.TopicRead", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TopicId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FirstReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HighestNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MemberId", "TopicId");
+
+                    b.HasIndex("LastReadAt");
+
+                    b.HasIndex("TopicId");
+
+                    b.ToTable("TopicReads");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Moderation.Appeal", b =>
@@ -465,7 +518,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<Guid>("MemberId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("PostId")
+                    b.Property<long?>("PostId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ResolvedAt")
@@ -477,6 +530,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<string>("Response")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SanctionId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -490,6 +546,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.HasIndex("PostId", "ResolvedAt");
 
                     b.HasIndex("ResolvedAt", "CreatedAt");
+
+                    b.HasIndex("SanctionId", "ResolvedAt");
 
                     b.ToTable("Appeal");
                 });
@@ -956,6 +1014,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Property<bool>("IsDeleted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsWiki")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
@@ -1091,6 +1152,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("LastPostAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("ReplyCount")
                         .HasColumnType("INTEGER");
@@ -1317,6 +1381,30 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.Navigation("InvitedBy");
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Members.MemberVisit", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Members.TopicRead", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Topics.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Moderation.Appeal", b =>
                 {
                     b.HasOne("Tribu.Web.Features.Members.Member", null)
@@ -1328,8 +1416,12 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.HasOne("Tribu.Web.Features.Topics.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Tribu.Web.Features.Moderation.Sanction", null)
+                        .WithMany()
+                        .HasForeignKey("SanctionId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Moderation.Flag", b =>
