@@ -10,7 +10,10 @@ public static class TestMembers
 {
     public const string Password = "members password 123";
 
-    /// <summary>An established member (joined a month ago) unless <paramref name="newcomer"/>: new members are slowed down when posting.</summary>
+    /// <summary>
+    /// An established member (joined a month ago, trust level 1) unless <paramref name="newcomer"/> (trust level 0: new
+    /// members are slowed down when posting and their flags weigh nothing).
+    /// </summary>
     public static Task<string> CreateAsync(TribuAppFactory app, string role = Roles.Member, string? language = null, bool newcomer = false) =>
         app.WithScopeAsync(async sp =>
         {
@@ -21,6 +24,7 @@ public static class TestMembers
             {
                 UserName = email, Email = email, EmailConfirmed = true, DisplayName = $"Test {role} {id}", Handle = $"t_{id}",
                 PreferredLanguage = language, CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(newcomer ? 0 : -30),
+                TrustLevel = newcomer ? TrustLevel.New : TrustLevel.Basic,
             };
             (await users.CreateAsync(member, Password)).Succeeded.ShouldBeTrue();
             (await users.AddToRoleAsync(member, Roles.Member)).Succeeded.ShouldBeTrue();

@@ -7,7 +7,15 @@ namespace Tribu.Web.Features.Members;
 
 public static class MembersFeature
 {
-    public static IServiceCollection AddMembersFeature(this IServiceCollection services) => services.AddScoped<MemberDirectory>();
+    public static IServiceCollection AddMembersFeature(this IServiceCollection services)
+    {
+        services.AddOptions<TrustLevelOptions>().BindConfiguration(TrustLevelOptions.Section);
+        services.AddScoped<MemberDirectory>();
+        services.AddScoped<TrustLevels>();
+        services.AddSingleton<ActivityTracker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActivityTracker>());
+        return services;
+    }
 
     public static RouteGroupBuilder MapMemberEndpoints(this RouteGroupBuilder api)
     {
@@ -29,6 +37,23 @@ public static class MembersFeature
                 && (signedIn || m.ProfileVisibility == ProfileVisibility.Everyone), ct);
             return member is null ? TypedResults.NotFound() : TypedResults.Ok(MemberResponse.FromEntity(member));
         }).WithName("GetMember").WithSummary("A member's public profile.");
+        group.MapPut("/{handle}/trust-level", async Task<Results<Ok<MemberResponse>, ValidationProblem, NotFound, ProblemHttpResult>> (string handle, TrustLevelRequest request,
+            System.Security.Claims.ClaimsPrincipal user, TribuDbContext db, TrustLevels levels, Microsoft.Extensions.Localization.IStringLocalizer<Resources.UiStrings> l, CancellationToken ct) =>
+        {
+            var normalized = handle.ToLowerInvariant();
+            var id = await db.Users.Where(m => m.Handle == normalized).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
+            if (id is null) return TypedResults.NotFound();
+            var level = request.Level is { } n && Enum.IsDefined((TrustLevel)n) ? (TrustLevel)n : (TrustLevel?)null;
+            var change = await levels.SetAsync(user, id.Value, level, request.Locked ?? true, request.Reason, ct);
+            return change.Outcome switch
+            {
+                Topics.Outcome.Ok => TypedResults.Ok(MemberResponse.FromEntity(change.Value!)),
+                Topics.Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
+                Topics.Outcome.NotFound => TypedResults.NotFound(),
+                _ => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Status.403.Title"], detail: l["Topic.NotAllowed"]),
+            };
+        }).WithName("SetMemberTrustLevel").WithSummary("Staff set a member's trust level (0 new … 4 leader) and lock it (the nightly job then leaves it), or unlock it; a reason is required.")
+            .RequireAuthorization(Policies.Staff);
         return api;
     }
 }
@@ -36,9 +61,12 @@ public static class MembersFeature
 /// <summary>One page of the directory and how many members match.</summary>
 public sealed record DirectoryResponse(int Total, List<DirectoryEntry> Members);
 
-/// <summary>A member as anyone may see them: no e-mail, no private data.</summary>
-public sealed record MemberResponse(string Handle, string DisplayName, string Initials, string? Bio, string? Location, string[] Interests, DateTime MemberSince)
+/// <summary>A member as anyone may see them: no e-mail, no private data. <c>TrustLevel</c>: 0 new … 4 leader.</summary>
+public sealed record MemberResponse(string Handle, string DisplayName, string Initials, string? Bio, string? Location, string[] Interests, DateTime MemberSince, int TrustLevel)
 {
     public static MemberResponse FromEntity(Member m) =>
-        new(m.Handle, m.DisplayName, m.Initials, m.Bio, m.Location, ProfileUpdate.SplitInterests(m.Interests), m.CreatedAt);
+        new(m.Handle, m.DisplayName, m.Initials, m.Bio, m.Location, ProfileUpdate.SplitInterests(m.Interests), m.CreatedAt, (int)m.TrustLevel);
 }
+
+/// <summary>A trust level (0–4), whether to lock it (default true), and why.</summary>
+public sealed record TrustLevelRequest(int? Level, bool? Locked, string? Reason);

@@ -32,11 +32,6 @@ public sealed class TrustLevelOptions
         AcceptedAnswers = 5, MaxFlagsUpheld = 0,
     };
 
-    /// <summary>The lowest level whose members may edit anyone's wiki post.</summary>
-    public TrustLevel EditWikiFrom { get; set; } = TrustLevel.Basic;
-    /// <summary>The lowest level whose members may turn their own posts into wiki posts.</summary>
-    public TrustLevel MakeWikiFrom { get; set; } = TrustLevel.Member;
-
     public Requirements For(TrustLevel level) => level switch
     {
         TrustLevel.Basic => Basic,

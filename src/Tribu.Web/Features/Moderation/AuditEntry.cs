@@ -50,11 +50,13 @@ public static class AuditActions
     public const string MemberErase = "member.erase";
     public const string AppealGrant = "appeal.grant";
     public const string AppealDeny = "appeal.deny";
+    public const string TrustLevelChange = "member.trust-level";
+    public const string PostWiki = "post.wiki";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
-        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny, TrustLevelChange, PostWiki,
     ];
 }
 

@@ -36,8 +36,9 @@ public sealed class FlagService(TribuDbContext db, TimeProvider clock, Moderatio
         var flag = new Flag
         {
             PostId = postId, FlaggerId = me, Reason = reason!.Value, Text = string.IsNullOrWhiteSpace(text) ? null : text.Trim(),
-            // A moderator's flag is a decision already: it hides at once. Trust levels will weigh members' flags.
-            Weight = TopicPermissions.IsModerator(post.Topic!.SpaceId, user) ? settings.FlagHideThreshold : 1,
+            // A moderator's flag is a decision already: it hides at once. Members' flags weigh by trust level: a new
+            // account's flag reaches the queue but hides nothing (no sock puppets hiding posts).
+            Weight = TopicPermissions.IsModerator(post.Topic!.SpaceId, user) ? settings.FlagHideThreshold : Members.TrustLevelOptions.FlagWeight(Spaces.SpaceAccess.TrustLevelOf(user)),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Add(flag);

@@ -46,6 +46,13 @@ public sealed class PrivacyService(
             member.Id, member.Email, member.EmailConfirmed, member.Handle, member.DisplayName, member.Bio, member.Location, member.Interests,
             member.PreferredLanguage, member.CreatedAt, member.LastSeenAt, member.TwoFactorEnabled,
             Roles = await users.GetRolesAsync(member), member.SilencedUntil, member.SuspendedUntil,
+            TrustLevel = (int)member.TrustLevel, member.TrustLevelLocked, member.TrustLevelChangedAt,
+        });
+        await Add("activity.json", new
+        {
+            DaysVisited = await db.MemberVisits.AsNoTracking().Where(v => v.MemberId == memberId).OrderBy(v => v.Day).Select(v => v.Day).ToListAsync(ct),
+            TopicsRead = await db.TopicReads.AsNoTracking().Where(r => r.MemberId == memberId).OrderBy(r => r.FirstReadAt)
+                .Select(r => new { r.TopicId, r.HighestNumber, r.FirstReadAt, r.LastReadAt }).ToListAsync(ct),
         });
         await Add("topics.json", await db.Topics.AsNoTracking().Where(t => t.AuthorId == memberId)
             .Select(t => new { t.Id, t.Title, Space = t.Space!.Slug, t.Kind, t.Tags, t.CreatedAt, t.IsDeleted, Url = "/t/" + t.Id + "/" + t.Slug }).ToListAsync(ct));
@@ -99,6 +106,8 @@ public sealed class PrivacyService(
         await db.Follows.Where(f => f.FollowerId == memberId || (f.Kind == Notifications.FollowKind.Member && (f.TargetKey == member.Handle || f.TargetKey == memberId.ToString())))
             .ExecuteDeleteAsync(ct);
         await db.Bookmarks.Where(b => b.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.MemberVisits.Where(v => v.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.TopicReads.Where(r => r.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Notifications.Where(n => n.RecipientId == memberId).ExecuteDeleteAsync(ct);
         await db.NotificationPreferences.Where(p => p.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.ApiTokens.Where(t => t.MemberId == memberId).ExecuteDeleteAsync(ct);

@@ -14,6 +14,7 @@ public static class SpaceAccess
 {
     public const string MemberClaim = "tribu:space";
     public const string ModeratorClaim = "tribu:moderates";
+    public const string TrustLevelClaim = "tribu:trust";
 
     public static bool IsStaff(ClaimsPrincipal user) => Roles.Staff.Any(user.IsInRole);
 
@@ -39,6 +40,12 @@ public static class SpaceAccess
 
     /// <summary>The spaces a member moderates without being staff (staff moderate them all).</summary>
     public static int[] ModeratedSpaceIds(ClaimsPrincipal user) => [.. SpaceIds(user, ModeratorClaim)];
+
+    /// <summary>The signed-in member's trust level (staff count as leaders); <see cref="TrustLevel.New"/> for visitors.</summary>
+    public static TrustLevel TrustLevelOf(ClaimsPrincipal user) =>
+        IsStaff(user) ? TrustLevel.Leader
+        : int.TryParse(user.FindFirstValue(TrustLevelClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var level) && Enum.IsDefined((TrustLevel)level) ? (TrustLevel)level
+        : TrustLevel.New;
 
     /// <summary>What a reader may see, for filtering queries in the database.</summary>
     public static ReadableSpaces ReadableBy(ClaimsPrincipal user)

@@ -114,10 +114,10 @@ public sealed class SpaceMemberships(TribuDbContext db, TimeProvider clock, Acco
 
 /// <summary>
 /// On every authenticated request: a suspended or banned member is signed out there and then (cookie or API token), and
-/// the member's space memberships are added to the principal, so access changes take effect at once and never wait for
-/// the cookie to be reissued. One small query on indexed keys.
+/// the member's space memberships and trust level are added to the principal, so access changes take effect at once and
+/// never wait for the cookie to be reissued. One small query on indexed keys; the visit is counted for trust levels.
 /// </summary>
-internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> contexts, TimeProvider clock) : IClaimsTransformation
+internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> contexts, TimeProvider clock, Members.ActivityTracker activity) : IClaimsTransformation
 {
     private const string IdentityType = "tribu:spaces";
 
@@ -130,16 +130,26 @@ internal sealed class SpaceMembershipClaims(IDbContextFactory<TribuDbContext> co
             .Select(u => new
             {
                 u.SuspendedUntil,
+                u.TrustLevel,
                 Spaces = db.SpaceMemberships.Where(m => m.MemberId == u.Id && m.Status == MembershipStatus.Active).Select(m => new { m.SpaceId, m.Role }).ToList(),
             })
             .FirstOrDefaultAsync();
         if (standing?.SuspendedUntil > clock.GetUtcNow().UtcDateTime) return new ClaimsPrincipal(new ClaimsIdentity());
-        var memberships = standing?.Spaces ?? [];
+        // Leaders moderate the spaces everyone may read (a second small query, for leaders only).
+        var led = standing?.TrustLevel >= Members.TrustLevel.Leader
+            ? await db.Spaces.Where(s => s.Visibility == SpaceVisibility.Public || s.Visibility == SpaceVisibility.Members).Select(s => s.Id).ToListAsync()
+            : [];
+        activity.Visited(memberId);
         var identity = new ClaimsIdentity(IdentityType);
-        foreach (var m in memberships)
+        identity.AddClaim(new Claim(SpaceAccess.TrustLevelClaim, ((int)(standing?.TrustLevel ?? Members.TrustLevel.New)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var m in standing?.Spaces ?? [])
         {
             identity.AddClaim(new Claim(m.Role == SpaceRole.Moderator ? SpaceAccess.ModeratorClaim : SpaceAccess.MemberClaim,
                 m.SpaceId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        foreach (var spaceId in led.Except((standing?.Spaces ?? []).Where(m => m.Role == SpaceRole.Moderator).Select(m => m.SpaceId)))
+        {
+            identity.AddClaim(new Claim(SpaceAccess.ModeratorClaim, spaceId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         // Added to the request's principal (never signed into the cookie), once per request.
         principal.AddIdentity(identity);

@@ -21,6 +21,7 @@ public sealed record PostRow
     public int Insightful { get; init; }
     public PostStatus Status { get; init; }
     public string? HeldReasons { get; init; }
+    public bool IsWiki { get; init; }
 
     public static IQueryable<PostRow> Query(TribuDbContext db) =>
         db.Posts
@@ -34,7 +35,7 @@ public sealed record PostRow
                 Likes = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Like),
                 Thanks = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Thanks),
                 Insightful = db.PostReactions.Count(r => r.PostId == p.Id && r.Kind == ReactionKind.Insightful),
-                Status = p.Status, HeldReasons = p.HeldReasons,
+                Status = p.Status, HeldReasons = p.HeldReasons, IsWiki = p.IsWiki,
             });
 }
 

@@ -13,9 +13,6 @@ public sealed class PostingOptions
 {
     public const string Section = "Posting";
 
-    /// <summary>A member is new for this many days after signing up.</summary>
-    public int NewMemberDays { get; set; } = 2;
-
     /// <summary>Topics and replies a new member may post in any hour.</summary>
     public int NewMemberPostsPerHour { get; set; } = 10;
 
@@ -25,16 +22,13 @@ public sealed class PostingOptions
 
 /// <summary>
 /// Slows down new accounts (the usual shape of spam and of heated first days) without bothering anyone else: staff and
-/// members past their first days post freely. The moderation issue's trust levels will take over "new".
+/// members past trust level 0 post freely.
 /// </summary>
 public sealed class PostingPace(TribuDbContext db, TimeProvider clock, IOptions<PostingOptions> options, IStringLocalizer<UiStrings> l)
 {
-    /// <summary>Whether the member is still in their first days (the moderation issue's trust level 0 will refine it).</summary>
-    public async Task<bool> IsNewMemberAsync(Guid memberId, CancellationToken ct = default)
-    {
-        var joined = await db.Users.Where(u => u.Id == memberId).Select(u => u.CreatedAt).FirstOrDefaultAsync(ct);
-        return joined >= clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.NewMemberDays);
-    }
+    /// <summary>Whether the member is still at trust level 0 (new): the new-member limits apply to them.</summary>
+    public async Task<bool> IsNewMemberAsync(Guid memberId, CancellationToken ct = default) =>
+        await db.Users.Where(u => u.Id == memberId).Select(u => u.TrustLevel).FirstOrDefaultAsync(ct) == Members.TrustLevel.New;
 
     /// <summary>When the member may post again, or null when they may post now.</summary>
     public async Task<DateTime?> NextAllowedAsync(Guid memberId, ClaimsPrincipal user, CancellationToken ct = default)

@@ -16,9 +16,9 @@ public sealed record TopicResponse(long Id, string Title, string Url, TopicKind 
 /// <summary>A post: its Markdown source and its sanitised HTML.</summary>
 /// <remarks><c>Status</c>: Published, or Held (awaiting a moderator) / Hidden, which only the author and moderators see.</remarks>
 public sealed record PostResponse(long Id, int Number, string Author, string AuthorName, string BodyMarkdown, string BodyHtml, DateTime CreatedAt, DateTime? EditedAt,
-    int Likes, int Thanks, int Insightful, PostStatus Status)
+    int Likes, int Thanks, int Insightful, PostStatus Status, bool IsWiki)
 {
-    public static PostResponse FromRow(PostRow p) => new(p.Id, p.Number, p.AuthorHandle, p.AuthorName, p.BodyMarkdown, p.BodyHtml, p.CreatedAt, p.EditedAt, p.Likes, p.Thanks, p.Insightful, p.Status);
+    public static PostResponse FromRow(PostRow p) => new(p.Id, p.Number, p.AuthorHandle, p.AuthorName, p.BodyMarkdown, p.BodyHtml, p.CreatedAt, p.EditedAt, p.Likes, p.Thanks, p.Insightful, p.Status, p.IsWiki);
 }
 
 /// <summary>A new topic. <c>Kind</c>: Discussion, Question or Announcement (staff). <c>Tags</c>: comma-separated, at most 5.</summary>
@@ -31,7 +31,8 @@ public sealed record NewReplyRequest(string? Body, int? ReplyTo);
 public sealed record AcceptAnswerRequest(long PostId);
 
 /// <summary>An edit; <c>Title</c> applies to a topic's opening post only.</summary>
-public sealed record EditPostRequest(string? Body, string? Title, string? Reason);
+/// <summary><c>Wiki</c>: true turns the post into a wiki post that trusted members may edit, false turns it back; omitted leaves it.</summary>
+public sealed record EditPostRequest(string? Body, string? Title, string? Reason, bool? Wiki = null);
 
 /// <summary>Moderator switches, and <c>Space</c> (a space slug) to move the topic (staff); omitted ones are left as they are.</summary>
 public sealed record TopicStateRequest(bool? Locked, bool? Pinned, string? Space = null);

@@ -121,7 +121,7 @@ public static class TopicEndpoints
     private static async Task<Results<Ok<PostResponse>, ValidationProblem, NotFound, ProblemHttpResult>> EditAsync(
         long id, EditPostRequest request, ClaimsPrincipal user, TopicsService topics, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
     {
-        var change = await topics.EditAsync(user, id, request.Body, request.Title, request.Reason, ct);
+        var change = await topics.EditAsync(user, id, request.Body, request.Title, request.Reason, request.Wiki, ct);
         return change.Outcome switch
         {
             Outcome.Ok => TypedResults.Ok(PostResponse.FromRow(await PostRow.Query(db).FirstAsync(p => p.Id == id, ct))),

@@ -30,10 +30,21 @@ public static class TopicPermissions
     public static bool CanAcceptAnswer(Topic topic, ClaimsPrincipal user) =>
         topic.Kind == TopicKind.Question && (MemberId(user) == topic.AuthorId || IsModerator(topic.SpaceId, user));
 
-    public static bool CanEdit(Post post, Topic topic, ClaimsPrincipal user) => !post.IsDeleted && CanEdit(post.AuthorId, topic, user);
+    /// <summary>The lowest trust level whose members may edit anyone's wiki post.</summary>
+    public const TrustLevel EditWikiFrom = TrustLevel.Basic;
+    /// <summary>The lowest trust level whose members may turn their own posts into wiki posts.</summary>
+    public const TrustLevel MakeWikiFrom = TrustLevel.Member;
 
-    public static bool CanEdit(Guid postAuthorId, Topic topic, ClaimsPrincipal user) =>
-        IsModerator(topic.SpaceId, user) || (MemberId(user) == postAuthorId && !topic.IsLocked);
+    public static bool CanEdit(Post post, Topic topic, ClaimsPrincipal user) => !post.IsDeleted && CanEdit(post.AuthorId, post.IsWiki, topic, user);
+
+    /// <summary>Moderators; the author while the topic is open; and, for a wiki post, members of a high enough trust level.</summary>
+    public static bool CanEdit(Guid postAuthorId, bool isWiki, Topic topic, ClaimsPrincipal user) =>
+        IsModerator(topic.SpaceId, user)
+        || (!topic.IsLocked && MemberId(user) is { } me && (me == postAuthorId || (isWiki && SpaceAccess.TrustLevelOf(user) >= EditWikiFrom)));
+
+    /// <summary>Turning a post into a wiki post (or back): moderators, and its author once trusted enough.</summary>
+    public static bool CanMakeWiki(Post post, Topic topic, ClaimsPrincipal user) =>
+        !post.IsDeleted && (IsModerator(topic.SpaceId, user) || (!topic.IsLocked && MemberId(user) == post.AuthorId && SpaceAccess.TrustLevelOf(user) >= MakeWikiFrom));
 
     public static bool CanDelete(Post post, Topic topic, ClaimsPrincipal user) => !post.IsDeleted && CanDelete(post.AuthorId, topic, user);
 
@@ -48,7 +59,7 @@ public static class TopicPermissions
 
     public static bool CanReact(Post post, ClaimsPrincipal user) => !post.IsDeleted && CanReact(post.AuthorId, user);
 
-    /// <summary>Any signed-in member may flag someone else's post.</summary>
+    /// <summary>Any signed-in member may flag someone else's post (how much it weighs depends on their trust level).</summary>
     public static bool CanFlag(Guid postAuthorId, ClaimsPrincipal user) => MemberId(user) is { } id && id != postAuthorId;
 
     /// <summary>Any signed-in member, on someone else's post.</summary>

@@ -208,12 +208,17 @@ public sealed partial class TopicsService(
     }
 
     /// <summary>Edits a post (and the title, for an opening post), keeping what it said before as a revision.</summary>
-    public async Task<Change<Post>> EditAsync(ClaimsPrincipal user, long postId, string? body, string? title, string? reason, CancellationToken ct = default)
+    /// <remarks><paramref name="wiki"/>: turn it into a wiki post (true) or back (false); null leaves it.</remarks>
+    public async Task<Change<Post>> EditAsync(ClaimsPrincipal user, long postId, string? body, string? title, string? reason, bool? wiki = null, CancellationToken ct = default)
     {
         var post = await ReadablePostAsync(user, postId, ct);
         if (post is null) return Change<Post>.NotFound();
         var topic = post.Topic!;
         if (!TopicPermissions.CanEdit(post, topic, user)) return Change<Post>.Forbidden();
+        if (wiki is { } makeWiki && makeWiki != post.IsWiki && !TopicPermissions.CanMakeWiki(post, topic, user)) return Change<Post>.Forbidden();
+        var me = TopicPermissions.MemberId(user)!.Value;
+        // A wiki post is everyone's to improve: its title stays with its author and the moderators.
+        if (post.IsWiki && post.AuthorId != me && !TopicPermissions.IsModerator(topic.SpaceId, user)) title = null;
         var errors = new Dictionary<string, string[]>();
         ValidateBody(body, errors);
         var newTitle = title?.Trim();
@@ -222,17 +227,28 @@ public sealed partial class TopicsService(
             errors["Title"] = [l["Topic.TitleLength", TitleMinLength, Topic.TitleMaxLength]];
         }
         if ((reason?.Length ?? 0) > 300) errors["Reason"] = [l["Post.ReasonTooLong", 300]];
-        // Changing someone else's words takes a reason: their author is told what changed and why.
-        var byModerator = post.AuthorId != TopicPermissions.MemberId(user);
+        // Changing someone else's words takes a reason: their author is told what changed and why. Wiki posts are
+        // written together: their edits need no reason and the revision history says who changed what.
+        var byModerator = post.AuthorId != me && !post.IsWiki;
         if (byModerator && string.IsNullOrWhiteSpace(reason)) errors["Reason"] = [l["Post.ReasonNeeded"]];
         if (errors.Count > 0) return Change<Post>.Invalid(errors);
 
         var titleChanged = post.Number == 1 && newTitle is not null && newTitle != topic.Title;
-        if (body!.Trim() == post.BodyMarkdown && !titleChanged) return Change<Post>.Ok(post);
         var now = clock.GetUtcNow().UtcDateTime;
+        if (wiki is { } wanted && wanted != post.IsWiki)
+        {
+            audit.Record(user, Moderation.AuditActions.PostWiki, "post", post.Id, new { IsWiki = post.IsWiki }, new { IsWiki = wanted });
+            post.IsWiki = wanted;
+        }
+        if (body!.Trim() == post.BodyMarkdown && !titleChanged)
+        {
+            await db.SaveChangesAsync(ct);
+            if (wiki is not null) await ChangedAsync(topic.Id, ct);
+            return Change<Post>.Ok(post);
+        }
         db.PostRevisions.Add(new PostRevision
         {
-            PostId = post.Id, EditorId = TopicPermissions.MemberId(user)!.Value, BodyMarkdown = post.BodyMarkdown,
+            PostId = post.Id, EditorId = me, BodyMarkdown = post.BodyMarkdown,
             Title = post.Number == 1 ? topic.Title : null, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), CreatedAt = now,
         });
         if (byModerator)

@@ -65,6 +65,15 @@ public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, 
                     "low" => now.AddDays(-random.Next(10, 90)),
                     _ => now.AddDays(-random.Next(1, 60)),
                 },
+                // As the nightly job would have it for a community that has lived a while.
+                TrustLevel = m.Activity switch
+                {
+                    "high" => TrustLevel.Regular,
+                    "medium" => TrustLevel.Member,
+                    "low" => TrustLevel.Basic,
+                    _ => m.JoinedDaysAgo < 7 ? TrustLevel.New : TrustLevel.Basic,
+                },
+                TrustLevelChangedAt = now,
             };
             members[m.Handle] = member;
             db.Users.Add(member);
