@@ -32,6 +32,10 @@ public sealed class AccountEmails(EmailOutbox outbox, IStringLocalizerFactory lo
         return SendAsync(member.Email!, member.PreferredLanguage, "sanction", "Mail.Sanction." + kind, member.DisplayName, "", ct, end, reason, note);
     }
 
+    /// <summary>The answer to a member's appeal of a sanction, with the moderator's words.</summary>
+    public Task SendAppealAnsweredAsync(Member member, bool granted, string? response, CancellationToken ct = default) =>
+        SendAsync(member.Email!, member.PreferredLanguage, "appeal", granted ? "Mail.Appeal.Granted" : "Mail.Appeal.Denied", member.DisplayName, "", ct, note: response);
+
     private async Task SendAsync(string to, string? language, string kind, string keyPrefix, string name, string link, CancellationToken ct, string extra = "", string? reason = null, string? note = null)
     {
         var site = await settings.GetAsync(ct);

@@ -92,6 +92,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/account/manage/enable-authenticator", "/account/manage/enable-authenticator", SignedIn),
             new("GET", "/account/manage/privacy", "/account/manage/privacy", SignedIn),
             new("GET", "/account/manage/trust", "/account/manage/trust", SignedIn),
+            new("GET", "/account/manage/standing", "/account/manage/standing", SignedIn),
+            new("GET", "/sanctions/{Id:long}/appeal", "/sanctions/999999/appeal", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("GET", "/account/manage/privacy/export.zip", "/account/manage/privacy/export.zip", SignedIn),
             new("POST", "/account/logout", "/account/logout", Everyone),
             new("POST", "/culture", "/culture", Everyone),
