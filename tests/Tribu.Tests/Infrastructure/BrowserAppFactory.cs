@@ -12,6 +12,15 @@ public sealed class BrowserAppFactory : TribuAppFactory
 
     public BrowserAppFactory() : base(TestDatabase.Sqlite) => UseKestrel(0);
 
+    /// <summary>Real time, moved forward by journeys that need "two days later" (it only ever moves forward).</summary>
+    public ShiftedClock Clock { get; } = new();
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
     public IBrowser Browser { get; private set; } = default!;
     public string BaseUrl { get; private set; } = "";
     public bool Available { get; private set; }

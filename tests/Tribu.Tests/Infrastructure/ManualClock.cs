@@ -14,6 +14,16 @@ public sealed class ManualClock : TimeProvider
     public void Advance(TimeSpan by) => _now += by;
 }
 
+/// <summary>The system's clock plus a shift: time keeps flowing (cookies, timers) and tests can jump ahead.</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    private long _shiftTicks;
+
+    public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _shiftTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _shiftTicks, by.Ticks);
+}
+
 /// <summary>Tribu on SQLite with the manual clock in place of the system's.</summary>
 public sealed class ManualClockAppFactory() : TribuAppFactory(TestDatabase.Sqlite)
 {

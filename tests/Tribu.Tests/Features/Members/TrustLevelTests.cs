@@ -260,7 +260,12 @@ public abstract class TrustLevelTests<TFactory>(TFactory factory) : TribuTestBas
         var hidden = await TopicAsync(staff, beta, "Beta programme notes");
 
         (await leader.Client.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { locked = true })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await leader.Client.GetAsync("/")).Document.QuerySelector("a[href='/manage/moderation']").ShouldBeNull();
         (await staff.Client.Http.PutAsJsonAsync($"/api/v1/members/{leader.Handle}/trust-level", new { level = 4, reason = "test" })).EnsureSuccessStatusCode();
+        // The header now leads them to the queue, and the queue's menu shows only what they may open.
+        (await leader.Client.GetAsync("/")).Document.QuerySelector("a[href='/manage/moderation']").ShouldNotBeNull();
+        var queue = await leader.Client.GetAsync("/manage/moderation");
+        queue.Document.QuerySelector("nav.console-nav a[href='/manage/audit']").ShouldBeNull();
         (await leader.Client.Http.PatchAsJsonAsync($"/api/v1/topics/{topic}", new { locked = true })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await App.WithDbAsync(db => db.Topics.Where(t => t.Id == topic).Select(t => t.IsLocked).SingleAsync())).ShouldBeTrue();
         (await leader.Client.Http.PatchAsJsonAsync($"/api/v1/topics/{hidden}", new { locked = true })).StatusCode.ShouldBeOneOf(HttpStatusCode.NotFound, HttpStatusCode.Forbidden);

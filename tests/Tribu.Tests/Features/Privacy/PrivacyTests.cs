@@ -142,52 +142,7 @@ public abstract class PrivacyTests<TFactory>(TFactory factory) : TribuTestBase<T
         (await shy.Client.Http.GetFromJsonAsync<JsonElement>("/api/v1/notifications")).GetProperty("items")[0].GetProperty("kind").GetString().ShouldBe("Mention");
     }
 
-    /// <summary>Every text value of every table that contains one of the needles: "table.column: value".</summary>
-    private Task<List<string>> FindAsync(params string[] needles) => App.WithDbAsync(async db =>
-    {
-        var found = new List<string>();
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = App.Database == TestDatabase.Sqlite
-                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
-        foreach (var table in tables)
-        {
-            await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\"";
-            DbDataReader rows;
-            try
-            {
-                rows = await select.ExecuteReaderAsync();
-            }
-            catch (DbException)
-            {
-                continue; // FTS internals that cannot be read row by row
-            }
-            await using (rows)
-            {
-                while (await rows.ReadAsync())
-                {
-                    for (var i = 0; i < rows.FieldCount; i++)
-                    {
-                        if (rows.IsDBNull(i)) continue;
-                        var value = rows.GetValue(i) switch { string s => s, byte[] b => System.Text.Encoding.UTF8.GetString(b), var o => o.ToString() ?? "" };
-                        foreach (var needle in needles)
-                        {
-                            if (value.Contains(needle, StringComparison.OrdinalIgnoreCase)) found.Add($"{table}.{rows.GetName(i)}: {value[..Math.Min(value.Length, 120)]}");
-                        }
-                    }
-                }
-            }
-        }
-        return found;
-    });
+    private Task<List<string>> FindAsync(params string[] needles) => DatabaseScan.FindAsync(App, needles);
 }
 
 public sealed class PrivacySqliteTests(SqliteAppFactory app) : PrivacyTests<SqliteAppFactory>(app), IClassFixture<SqliteAppFactory>;
