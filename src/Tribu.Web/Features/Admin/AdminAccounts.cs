@@ -29,6 +29,10 @@ public sealed class AdminAccounts(UserManager<Member> users, TribuDbContext db, 
                 DisplayName = displayName,
                 Handle = await UniqueHandleAsync(db, Member.HandleFrom(email.Split('@')[0]), ct),
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
+                // The first administrator runs the community: the highest level, kept whatever their activity.
+                TrustLevel = TrustLevel.Leader,
+                TrustLevelLocked = true,
+                TrustLevelChangedAt = clock.GetUtcNow().UtcDateTime,
             };
             Throw(await users.CreateAsync(member, password));
         }
