@@ -50,11 +50,14 @@ public static class AuditActions
     public const string MemberErase = "member.erase";
     public const string AppealGrant = "appeal.grant";
     public const string AppealDeny = "appeal.deny";
+    public const string TopicMerge = "topic.merge";
+    public const string TopicSplit = "topic.split";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
         SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
+        TopicMerge, TopicSplit,
     ];
 }
 
