@@ -45,8 +45,10 @@ public sealed partial class TopicSurgery(
     public string Template(string key, string? language, params object[] args) =>
         LocalizationFeature.InLanguage(language, () => l[key, args].Value);
 
-    /// <summary>Locks or opens a topic (the space's moderators).</summary>
-    /// <param name="standardMessage">With no message: tell the author with the standard message, in their language.</param>
+    /// <summary>
+    /// Locks or opens a topic (the space's moderators). With no message but <paramref name="standardMessage"/> (the queue's
+    /// "tell the author"), the author gets the standard message in their language.
+    /// </summary>
     public async Task<Change<SurgeryOutcome>> SetLockAsync(ClaimsPrincipal user, long topicId, bool locked, string? message, bool standardMessage = false, CancellationToken ct = default)
     {
         var (topic, refusal) = await ModeratedTopicAsync(user, topicId, ct);
