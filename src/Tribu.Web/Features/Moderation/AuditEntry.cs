@@ -52,11 +52,14 @@ public static class AuditActions
     public const string AppealDeny = "appeal.deny";
     public const string TrustLevelChange = "member.trust-level";
     public const string PostWiki = "post.wiki";
+    public const string TopicMerge = "topic.merge";
+    public const string TopicSplit = "topic.split";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
-        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny, TrustLevelChange, PostWiki,
+        SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
+        TrustLevelChange, PostWiki, TopicMerge, TopicSplit,
     ];
 }
 

@@ -11,7 +11,8 @@ public static class ModerationFeature
     public const int ApiPageSize = 100;
 
     public static IServiceCollection AddModerationFeature(this IServiceCollection services) =>
-        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>().AddScoped<SanctionService>().AddScoped<AppealService>();
+        services.AddScoped<AuditLog>().AddScoped<ModerationRules>().AddScoped<ModerationService>().AddScoped<FlagService>().AddScoped<SanctionService>().AddScoped<AppealService>()
+            .AddScoped<TopicSurgery>();
 
     public static RouteGroupBuilder MapModerationEndpoints(this RouteGroupBuilder api)
     {
@@ -34,6 +35,7 @@ public static class ModerationFeature
             };
         }).WithTags("Moderation").WithName("FlagPost").WithSummary("Flag someone else's post for the moderators (Spam, Abuse, OffTopic, Other + text). Flagging twice counts once.")
             .RequireAuthorization();
+        api.MapTopicSurgeryEndpoints();
         return api;
     }
 
@@ -73,6 +75,7 @@ public static class ModerationFeature
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
             await AuditQuery.WriteCsvAsync(db, new AuditFilter(action, actor, target, id, from, to), http.Response.Body, ct);
         }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+        app.MapTopicSurgeryForms();
         return app;
     }
 }

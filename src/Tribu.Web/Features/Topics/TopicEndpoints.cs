@@ -20,7 +20,7 @@ public static class TopicEndpoints
         var topics = api.MapGroup("").WithTags("Topics");
         topics.MapGet("/spaces/{slug}/topics", ListAsync).WithName("ListTopics").WithSummary("Topics of a space, pinned first then by latest activity.");
         topics.MapPost("/spaces/{slug}/topics", StartAsync).WithName("StartTopic").WithSummary("Start a topic in a space.").RequireAuthorization();
-        topics.MapGet("/topics/{id:long}", GetAsync).WithName("GetTopic").WithSummary("A topic and a page of its posts.");
+        topics.MapGet("/topics/{id:long}", GetAsync).WithName("GetTopic").WithSummary("A topic and a page of its posts; a merged topic answers 301 to the topic it was merged into.");
         topics.MapPost("/topics/{id:long}/replies", ReplyAsync).WithName("ReplyToTopic").WithSummary("Reply to a topic.").RequireAuthorization();
         topics.MapPut("/topics/{id:long}/accepted-answer", AcceptAsync).WithName("AcceptAnswer").WithSummary("Mark (or un-mark) the reply that answers a question.").RequireAuthorization();
         topics.MapPatch("/topics/{id:long}", SetStateAsync).WithName("SetTopicState").WithSummary("Lock or pin a topic (staff and the space's moderators), or move it to another space (staff).").RequireAuthorization();
@@ -54,9 +54,11 @@ public static class TopicEndpoints
         return TypedResults.Ok(rows.Select(TopicSummaryResponse.FromRow).ToArray());
     }
 
-    private static async Task<Results<Ok<TopicResponse>, NotFound>> GetAsync(long id, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
+    private static async Task<Results<Ok<TopicResponse>, RedirectHttpResult, NotFound>> GetAsync(long id, ClaimsPrincipal user, TribuDbContext db, int? page, CancellationToken ct)
     {
         var topic = await db.Topics.AsNoTracking().Include(t => t.Space).FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
+        // A merged topic answers 301 to the topic it was merged into.
+        if (topic is null && await Moderation.TopicSurgery.MergedIntoAsync(db, id, user, ct) is { } target) return TypedResults.Redirect($"/api/v1/topics/{target.Id}", permanent: true);
         if (topic is null || !SpaceAccess.CanRead(topic.Space!, user) || !TopicPermissions.CanSee(topic, user)) return TypedResults.NotFound();
         var current = Math.Max(1, page ?? 1);
         var posts = PostRow.Query(db).Where(p => p.TopicId == id).VisibleTo(TopicPermissions.MemberId(user), TopicPermissions.IsModerator(topic.SpaceId, user));

@@ -127,6 +127,10 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/api/v1/bookmarks", "/api/v1/bookmarks", SignedIn),
             new("POST", "/api/v1/posts/{id:long}/bookmark", $"/api/v1/posts/{secretPost}/bookmark", SignedInStaffHidden),
             new("POST", "/t/{id:long}/state", $"/t/{question}/state", SignedIn),
+            new("GET", "/t/{Id:long}/moderate", $"/t/{question}/moderate", Staff),
+            new("GET", "/t/{Id:long}/moderate", $"/t/{secret}/moderate", SignedInStaffHidden),
+            new("POST", "/t/{id:long}/moderate/lock", $"/t/{question}/moderate/lock", SignedIn),
+            new("POST", "/t/{id:long}/moderate/move", $"/t/{question}/moderate/move", SignedIn),
             // API.
             new("GET", "/api/v1/site/", "/api/v1/site", Everyone),
             new("PUT", "/api/v1/site/", "/api/v1/site", AdminOnly, new { }),
@@ -150,6 +154,10 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("POST", "/api/v1/topics/{id:long}/replies", $"/api/v1/topics/{inner}/replies", SignedIn, new { }),
             new("PUT", "/api/v1/topics/{id:long}/accepted-answer", $"/api/v1/topics/{question}/accepted-answer", NotTheirs, new { postId = reply }),
             new("PATCH", "/api/v1/topics/{id:long}", $"/api/v1/topics/{question}", NotTheirs, new { }),
+            // A target that does not exist and an empty selection: allowed callers get a 400, nothing changes.
+            new("POST", "/api/v1/topics/{id:long}/merge", $"/api/v1/topics/{question}/merge", Staff, new { targetTopicId = 999_999_999 }),
+            new("POST", "/api/v1/topics/{id:long}/merge", $"/api/v1/topics/{secret}/merge", [Access.NeedsLogin, Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed], new { targetTopicId = 999_999_999 }),
+            new("POST", "/api/v1/topics/{id:long}/split", $"/api/v1/topics/{question}/split", Staff, new { postIds = Array.Empty<long>() }),
             new("PUT", "/api/v1/posts/{id:long}", $"/api/v1/posts/{reply}", NotTheirs, new { body = "" }),
             new("POST", "/api/v1/posts/{id:long}/reactions/{kind}", $"/api/v1/posts/{opening}/reactions/Like", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied]),
             new("GET", "/api/v1/posts/{id:long}/revisions", $"/api/v1/posts/{opening}/revisions", Everyone),
