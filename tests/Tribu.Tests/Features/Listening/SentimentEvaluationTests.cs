@@ -76,6 +76,11 @@ public sealed class SentimentEvaluationTests
         }
         var languageHits = Set.Count(t => LanguageDetector.Detect(t.Text).Language == t.Language);
         report.AppendLine(CultureInfo.InvariantCulture, $"language detection: {languageHits}/{Set.Count}");
+        foreach (var item in Set)
+        {
+            var guess = LanguageDetector.Detect(item.Text);
+            if (guess.Language != item.Language) report.AppendLine(CultureInfo.InvariantCulture, $"LANG {item.Language} got {guess.Language} ({guess.Confidence:F2}): {item.Text}");
+        }
         foreach (var item in Set.Where(t => t.Split == "dev"))
         {
             var result = engine.Analyze(item.Text, item.Language);

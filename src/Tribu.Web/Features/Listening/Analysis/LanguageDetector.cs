@@ -10,15 +10,16 @@ public readonly record struct LanguageGuess(string Language, double Confidence);
 /// frequent in (function words and everyday words of French, English, Spanish, Italian, Portuguese, German and Dutch),
 /// and so do telling letters (ç, ê, ñ, ß…), elisions (c', j', qu'… versus n't, 's, 'm) and letter groups (eau, th, sch,
 /// ción…). Links, @handles and hashtags do not vote: they are often in another language than the text. A guess needs
-/// enough votes and a clear lead over the runner-up; otherwise, or when a third language wins, it is "other".
+/// enough votes and a clear lead over the runner-up (its confidence is its share of the two); otherwise, or when a
+/// third language wins, it is "other".
 /// </summary>
 public static class LanguageDetector
 {
     /// <summary>Below this many votes for the leader, a text is too short to tell.</summary>
     public const double MinimumEvidence = 1.5;
 
-    /// <summary>The leader's share of all votes needed to call it.</summary>
-    public const double MinimumConfidence = 0.5;
+    /// <summary>The leader's share of its and the runner-up's votes needed to call it (0.6: half as many again).</summary>
+    public const double MinimumConfidence = 0.6;
 
     private enum Lang { Fr, En, Es, It, Pt, De, Nl, Count }
 
@@ -52,6 +53,16 @@ public static class LanguageDetector
             clients nouveau nouvelle nouveaux mois semaine semaines ans heure heures acheté reçu marche fonctionne depuis encore vite
             content contente déçu déçue heureux heureuse adore aime j c l d qu n s m t jusqu lorsqu puisqu y en elle eux sera serait était
             avait avaient étaient fut soit leur moins autant tellement plutôt assez vers chez comment pourquoi combien où voir dire
+            a à lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre octobre
+            novembre décembre matin soir nuit semaine année an prochain prochaine dernier dernière premier première deuxième petit petite
+            grand grande gros vieux vieille nouveau neuf longue long court mieux pire ville rue magasin boutique prix euros achat acheter
+            vendre vendu réparation réparer pièce pièces garantie retour retours avis question réponse problème souci quelqu'un
+            quelqu un personne gens membres équipe mise jour appli application site ligne livré reçue envoyé prévu disponible nouvelle
+            annonce annoncé lance présente présenté ouvre ouverture passe passer reste rester prend prendre trouve trouver cherche
+            chercher pense penser sais savoir connaît dit dire donne donner met mettre vient venir part partir tient faut falloir
+            depuis chaque plusieurs beaucoup environ presque seulement vraiment aussi encore toujours jamais souvent parfois
+            notice claire clair parfait entier dehors hiver été printemps automne pluie froid chaud roue roues freins moteur cadre
+            selle pneus chaîne chargeur écran
             """);
         Add(Lang.En, """
             the a an and or but is are was were be been being am have has had having do does did done not no never nothing i you he she it
@@ -63,6 +74,13 @@ public static class LanguageDetector
             new just today yesterday week weeks months month day days since ever anyone everyone someone something anything everything
             isnt dont doesnt didnt cant wont wasnt arent havent hasnt im ive youre its thats theres whats
             finally because also even much many way back going gonna wanna think know want need make made best worst better worse
+            monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september
+            october november december morning evening night week year next last first second little big old new long short better
+            city street store shop price buy bought sell sold repair part parts warranty return returns review question answer
+            anyone people members team update app website online available announces announced launches launch opens opening
+            reports results funding round million billion resume resumes workshop workshops rental subscription version free
+            nice move clear instructions installed arrived ordered shipped delivered flawless perfect minutes hours rear front
+            wheel wheels brakes motor frame saddle tires tire chain charger screen display usual as usual while with without
             """);
         Add(Lang.Es, """
             el la los las un una unos unas y o pero es son está están estoy fue ser estar muy más menos que qué de del al en con sin por
@@ -75,6 +93,7 @@ public static class LanguageDetector
             delle degli al alla ai allo nel nella nei con per tra fra su da come quando dove perché anche ancora già molto poco tutto
             tutti questo questa questi quello quella che chi cosa io tu lui lei noi voi loro mi ti ci vi si mio mia tuo tua suo sua
             grazie ciao buongiorno bene male niente sempre mai oggi ieri domani bici batteria ordine consegna davvero troppo
+            qualcuno qualcosa funziona funzionare stamattina stasera adesso ecco cioè però quindi allora oppure nuova nuovo bella bello
             """);
         Add(Lang.Pt, """
             o a os as um uma uns umas e ou mas é são está estão estou foi ser estar muito mais menos que de do da dos das no na nos nas
@@ -102,9 +121,9 @@ public static class LanguageDetector
     private static readonly (string Gram, Lang Lang, double Weight)[] Grams =
     [
         ("eau", Lang.Fr, 0.6), ("eux$", Lang.Fr, 0.6), ("aux$", Lang.Fr, 0.4), ("oi", Lang.Fr, 0.3), ("ette$", Lang.Fr, 0.4),
-        ("ez$", Lang.Fr, 0.4), ("aient$", Lang.Fr, 0.8), ("ique$", Lang.Fr, 0.3), ("eur$", Lang.Fr, 0.3), ("ais$", Lang.Fr, 0.3),
+        ("ez$", Lang.Fr, 0.4), ("aient$", Lang.Fr, 0.8), ("ique$", Lang.Fr, 0.3), ("eur$", Lang.Fr, 0.3), ("ais$", Lang.Fr, 0.3), ("ait$", Lang.Fr, 0.4), ("aire$", Lang.Fr, 0.4), ("oir$", Lang.Fr, 0.4),
         ("th", Lang.En, 0.5), ("wh", Lang.En, 0.5), ("ght", Lang.En, 0.6), ("ing$", Lang.En, 0.6), ("ly$", Lang.En, 0.5),
-        ("ness$", Lang.En, 0.6), ("ful$", Lang.En, 0.5), ("ck", Lang.En, 0.2), ("w", Lang.En, 0.15), ("ee", Lang.En, 0.2), ("oo", Lang.En, 0.15),
+        ("ness$", Lang.En, 0.6), ("ful$", Lang.En, 0.5), ("ed$", Lang.En, 0.4), ("less$", Lang.En, 0.5), ("ay$", Lang.En, 0.3), ("ck", Lang.En, 0.2), ("w", Lang.En, 0.15), ("ee", Lang.En, 0.2), ("oo", Lang.En, 0.15),
         ("cion$", Lang.Es, 0.6), ("dad$", Lang.Es, 0.6), ("mente$", Lang.Es, 0.3), ("ll", Lang.Es, 0.15), ("os$", Lang.Es, 0.2),
         ("zione$", Lang.It, 0.7), ("gli", Lang.It, 0.6), ("zz", Lang.It, 0.4), ("cch", Lang.It, 0.5), ("tto$", Lang.It, 0.3), ("mente$", Lang.It, 0.3),
         ("cao$", Lang.Pt, 0.6), ("coes$", Lang.Pt, 0.6), ("nh", Lang.Pt, 0.4), ("lh", Lang.Pt, 0.5), ("mente$", Lang.Pt, 0.2),
@@ -183,7 +202,7 @@ public static class LanguageDetector
             }
         }
         if (total <= 0 || votes[best] < MinimumEvidence) return new LanguageGuess(Languages.Other, 0);
-        var confidence = votes[best] / total;
+        var confidence = votes[best] / (votes[best] + (second < 0 ? 0 : votes[second]));
         var language = (Lang)best switch
         {
             Lang.Fr => Languages.French,

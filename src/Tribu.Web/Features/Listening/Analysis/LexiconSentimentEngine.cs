@@ -21,7 +21,7 @@ public sealed class LexiconSentimentEngine : ISentimentEngine
     private const float AfterContrast = 1.5f;
     private const float ExclamationBoost = 0.292f;
     private const float QuestionBoost = 0.18f;
-    private const float SingleQuestion = 0.8f;
+    private const float SingleQuestion = 0.6f;
     private const double Alpha = 15;
 
     private static readonly Lazy<LexiconSentimentEngine> Shared = new(() => new LexiconSentimentEngine());

@@ -363,8 +363,8 @@ public sealed class ListeningQuery
 
         private static Matcher Compile(QueryTerm term) => term switch
         {
-            { Kind: QueryTermKind.Hashtag } => term.Prefix ? new Prefix(term.Words[0]) : new Exact("#" + term.Words[0]),
-            { Kind: QueryTermKind.Handle } => term.Prefix ? new Prefix(term.Words[0]) : new Exact("@" + term.Words[0]),
+            { Kind: QueryTermKind.Hashtag } => term.Prefix ? new TagPrefix("#" + term.Words[0]) : new Exact("#" + term.Words[0]),
+            { Kind: QueryTermKind.Handle } => term.Prefix ? new TagPrefix("@" + term.Words[0]) : new Exact("@" + term.Words[0]),
             { Words.Count: 1, Prefix: false } => new Exact(term.Words[0]),
             { Words.Count: 1, Prefix: true } => new Prefix(term.Words[0]),
             _ => new Phrase([.. term.Words], term.Prefix),
@@ -382,6 +382,18 @@ public sealed class ListeningQuery
                 foreach (var word in mention.Span)
                 {
                     if (word.StartsWith(start, StringComparison.Ordinal)) return true;
+                }
+                return false;
+            }
+        }
+
+        private sealed class TagPrefix(string start) : Matcher
+        {
+            public override bool Matches(MentionWords mention)
+            {
+                foreach (var tag in mention.Tags)
+                {
+                    if (tag.StartsWith(start, StringComparison.Ordinal)) return true;
                 }
                 return false;
             }

@@ -120,7 +120,7 @@ public static class MentionText
     {
         var words = new StringBuilder(text.Length);
         Span<char> pair = stackalloc char[2];
-        var i = 0;
+        var i = RetweetPrefixEnd(text);
         var wordCount = 0;
         var lastWordStart = -1;
         while (i < text.Length)
@@ -133,8 +133,7 @@ public static class MentionText
             }
             if (c == '@' && (i == 0 || !TextFold.IsWordChar(text[i - 1])) && i + 1 < text.Length && IsHandleChar(text[i + 1]))
             {
-                i++;
-                while (i < text.Length && (IsHandleChar(text[i]) || (text[i] is '.' or '@' && i + 1 < text.Length && IsHandleChar(text[i + 1])))) i++;
+                i = SkipHandle(text, i + 1);
                 continue;
             }
             if (!TextFold.IsWordChar(c))
@@ -150,20 +149,46 @@ public static class MentionText
                 words.Append(pair[..n]);
                 i++;
             }
-            // "RT" opens a retweet only as the very first word.
-            if (wordCount == 0 && lastWordStart == 0 && words.Length == 2 && words[0] == 'r' && words[1] == 't')
-            {
-                words.Clear();
-                lastWordStart = -1;
-                continue;
-            }
             wordCount++;
         }
-        if (wordCount > 1 && lastWordStart > 0 && words.Length - lastWordStart == 3 && words.ToString(lastWordStart, 3) == "via")
+        if (wordCount > 1 && words.Length - lastWordStart == 3 && words.ToString(lastWordStart, 3) == "via")
         {
             words.Length = lastWordStart - 1;
         }
         return words.ToString();
+    }
+
+    // "RT @marie: ", "RT: ", "RT @a: RT @b: " at the start; a text that merely begins with the word "RT" keeps it.
+    private static int RetweetPrefixEnd(string text)
+    {
+        var start = 0;
+        while (true)
+        {
+            var j = SkipSpace(text, start);
+            if (j + 2 > text.Length || !text.AsSpan(j, 2).Equals("RT", StringComparison.OrdinalIgnoreCase)
+                || (j + 2 < text.Length && TextFold.IsWordChar(text[j + 2])))
+            {
+                return start;
+            }
+            var k = SkipSpace(text, j + 2);
+            if (k >= text.Length || text[k] is not ('@' or ':')) return start;
+            if (text[k] == '@') k = SkipSpace(text, SkipHandle(text, k + 1));
+            if (k < text.Length && text[k] == ':') k++;
+            start = k;
+        }
+    }
+
+    private static int SkipSpace(string text, int i)
+    {
+        while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+        return i;
+    }
+
+    // A handle's characters, and "@user@instance.example" for the fediverse.
+    private static int SkipHandle(string text, int i)
+    {
+        while (i < text.Length && (IsHandleChar(text[i]) || (text[i] is '.' or '@' && i + 1 < text.Length && IsHandleChar(text[i + 1])))) i++;
+        return i;
     }
 
     /// <summary>

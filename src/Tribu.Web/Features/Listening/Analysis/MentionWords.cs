@@ -10,11 +10,13 @@ namespace Tribu.Web.Features.Listening.Analysis;
 public sealed class MentionWords
 {
     private readonly string[] _words;
+    private readonly string[] _tags;
     private readonly HashSet<string> _set;
 
-    private MentionWords(string[] words, HashSet<string> set)
+    private MentionWords(string[] words, string[] tags, HashSet<string> set)
     {
         _words = words;
+        _tags = tags;
         _set = set;
     }
 
@@ -23,26 +25,30 @@ public sealed class MentionWords
 
     internal ReadOnlySpan<string> Span => _words;
 
+    /// <summary>The hashtags and handles with their sign ("#velotaf", "@veloria_fr").</summary>
+    internal ReadOnlySpan<string> Tags => _tags;
+
     internal bool Contains(string folded) => _set.Contains(folded);
 
     /// <summary>Reads a plain-text mention (see <see cref="MentionText.FromHtml"/>).</summary>
     public static MentionWords From(string text)
     {
         var words = new List<string>(32);
+        var tags = new List<string>();
         var set = new HashSet<string>(StringComparer.Ordinal);
-        Read(text, words, set);
-        return new MentionWords([.. words], set);
+        Read(text, words, set, tags);
+        return new MentionWords([.. words], [.. tags], set);
     }
 
     /// <summary>The words of a piece of text as a query term reads them (the same rules as mentions).</summary>
     internal static List<string> WordsOf(string text)
     {
         var words = new List<string>();
-        Read(text, words, null);
+        Read(text, words, null, null);
         return words;
     }
 
-    private static void Read(string text, List<string> words, HashSet<string>? set)
+    private static void Read(string text, List<string> words, HashSet<string>? set, List<string>? tags)
     {
         var builder = new StringBuilder(32);
         Span<char> pair = stackalloc char[2];
@@ -69,7 +75,10 @@ public sealed class MentionWords
             words.Add(word);
             if (set is null) continue;
             set.Add(word);
-            if (sign != '\0') set.Add(sign + word);
+            if (sign == '\0') continue;
+            var tag = sign + word;
+            set.Add(tag);
+            tags!.Add(tag);
         }
     }
 }

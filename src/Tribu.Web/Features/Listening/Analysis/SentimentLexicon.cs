@@ -94,7 +94,7 @@ internal sealed class SentimentLexicon
         ("pas", TermRole.NegatorAfter, 0, 0), ("jamais", TermRole.NegatorAfter, 0, 0), ("rien", TermRole.NegatorAfter, 0, 0),
         ("plus", TermRole.Plus, 1.1f, 0), ("ne", TermRole.NeParticle, 0, 0), ("n", TermRole.NeParticle, 0, 0),
         ("aucun", TermRole.Negator, 0, 0), ("aucune", TermRole.Negator, 0, 0), ("sans", TermRole.Negator, 0, 0), ("ni", TermRole.Negator, 0, 0),
-        ("nullement", TermRole.Negator, 0, 0), ("guere", TermRole.Negator, 0, 0), ("peu", TermRole.Negator, 0, 0),
+        ("nullement", TermRole.Negator, 0, 0), ("plus du tout", TermRole.Negator, 0, 0), ("pas du tout", TermRole.NegatorAfter, 0, 0), ("guere", TermRole.Negator, 0, 0), ("peu", TermRole.Negator, 0, 0),
         ("tres", TermRole.Degree, 1.3f, 0), ("vraiment", TermRole.Degree, 1.3f, 0), ("vrmt", TermRole.Degree, 1.3f, 0), ("trop", TermRole.Degree, 1.3f, 0),
         ("super", TermRole.Degree, 1.3f, 2.4f), ("hyper", TermRole.Degree, 1.35f, 0), ("ultra", TermRole.Degree, 1.35f, 0), ("mega", TermRole.Degree, 1.35f, 0),
         ("tellement", TermRole.Degree, 1.3f, 0), ("grave", TermRole.Degree, 1.3f, -1.0f), ("carrement", TermRole.Degree, 1.3f, 0),
@@ -113,7 +113,7 @@ internal sealed class SentimentLexicon
     [
         ("not", TermRole.Negator, 0, 0), ("no", TermRole.Negator, 0, 0), ("never", TermRole.Negator, 0, 0), ("nothing", TermRole.Negator, 0, 0),
         ("nobody", TermRole.Negator, 0, 0), ("none", TermRole.Negator, 0, 0), ("neither", TermRole.Negator, 0, 0), ("nor", TermRole.Negator, 0, 0),
-        ("without", TermRole.Negator, 0, 0), ("cannot", TermRole.Negator, 0, 0), ("hardly", TermRole.Negator, 0, 0), ("isnt", TermRole.Negator, 0, 0),
+        ("without", TermRole.Negator, 0, 0), ("cannot", TermRole.Negator, 0, 0), ("hardly", TermRole.Negator, 0, 0), ("nowhere near", TermRole.Negator, 0, 0), ("isnt", TermRole.Negator, 0, 0),
         ("arent", TermRole.Negator, 0, 0), ("wasnt", TermRole.Negator, 0, 0), ("werent", TermRole.Negator, 0, 0), ("dont", TermRole.Negator, 0, 0),
         ("doesnt", TermRole.Negator, 0, 0), ("didnt", TermRole.Negator, 0, 0), ("cant", TermRole.Negator, 0, 0), ("couldnt", TermRole.Negator, 0, 0),
         ("wont", TermRole.Negator, 0, 0), ("wouldnt", TermRole.Negator, 0, 0), ("shouldnt", TermRole.Negator, 0, 0), ("havent", TermRole.Negator, 0, 0),
