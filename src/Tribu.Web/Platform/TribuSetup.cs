@@ -85,6 +85,7 @@ public static class TribuSetup
         services.AddUploadsFeature(configuration);
         services.AddModerationFeature();
         services.AddPrivacyFeature();
+        Features.Listening.ListeningFeature.AddListeningFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();

@@ -1,0 +1,10 @@
+using Tribu.Web.Features.Listening.Analysis;
+
+namespace Tribu.Web.Features.Listening;
+
+public static class ListeningFeature
+{
+    /// <summary>Listening (issue 5). For now the text analysis: the sentiment engine, one per process (its lexicons are read-only).</summary>
+    public static IServiceCollection AddListeningFeature(this IServiceCollection services) =>
+        services.AddSingleton<ISentimentEngine>(_ => LexiconSentimentEngine.Default);
+}
