@@ -55,6 +55,8 @@ public static class AdminFeature
             && !(s.LogoUrl.StartsWith('/') && !s.LogoUrl.StartsWith("//", StringComparison.Ordinal)))
             errors[nameof(s.LogoUrl)] = [l["Settings.LogoInvalid"]];
         if (!LocalizationFeature.IsSupported(s.DefaultLanguage)) errors[nameof(s.DefaultLanguage)] = [l["Settings.LanguageInvalid"]];
+        if (s.ListeningRetentionMonths is < 0 or > SiteSettings.MaxRetentionMonths)
+            errors[nameof(s.ListeningRetentionMonths)] = [l["Settings.RetentionInvalid", SiteSettings.MaxRetentionMonths]];
         return errors;
     }
 }
@@ -65,8 +67,12 @@ public sealed record SiteResponse(string CommunityName, string? TaglineEn, strin
     public static SiteResponse FromEntity(SiteSettings s) => new(s.CommunityName, s.TaglineEn, s.TaglineFr, s.LogoUrl, s.PrimaryColor, s.AccentColor, s.SignUpMode, s.DefaultLanguage);
 }
 
-/// <summary>A change to the site settings; omitted (null) fields are left as they are.</summary>
-public sealed record SiteUpdateRequest(string? CommunityName, string? TaglineEn, string? TaglineFr, string? LogoUrl, string? PrimaryColor, string? AccentColor, SignUpMode? SignUpMode, string? DefaultLanguage)
+/// <summary>
+/// A change to the site settings; omitted (null) fields are left as they are. <c>ListeningRetentionMonths</c>: listening
+/// mentions older than this are deleted every night (0 keeps them).
+/// </summary>
+public sealed record SiteUpdateRequest(string? CommunityName, string? TaglineEn, string? TaglineFr, string? LogoUrl, string? PrimaryColor, string? AccentColor, SignUpMode? SignUpMode, string? DefaultLanguage,
+    int? ListeningRetentionMonths = null)
 {
     public SiteSettings ApplyTo(SiteSettings s) => new()
     {
@@ -78,5 +84,6 @@ public sealed record SiteUpdateRequest(string? CommunityName, string? TaglineEn,
         AccentColor = AccentColor ?? s.AccentColor,
         SignUpMode = SignUpMode ?? s.SignUpMode,
         DefaultLanguage = DefaultLanguage ?? s.DefaultLanguage,
+        ListeningRetentionMonths = ListeningRetentionMonths ?? s.ListeningRetentionMonths,
     };
 }

@@ -25,7 +25,12 @@ public sealed class SiteSettings
     public string AccentColor { get; set; } = "#e07a2f";
     public SignUpMode SignUpMode { get; set; } = SignUpMode.Open;
     public string DefaultLanguage { get; set; } = "en";
+    /// <summary>Listening mentions older than this many months are deleted by a nightly job; 0 keeps them.</summary>
+    public int ListeningRetentionMonths { get; set; } = DefaultRetentionMonths;
     public DateTime UpdatedAt { get; set; }
+
+    public const int DefaultRetentionMonths = 24;
+    public const int MaxRetentionMonths = 120;
 
     public string? Tagline(string language) => language == "fr" ? TaglineFr ?? TaglineEn : TaglineEn ?? TaglineFr;
 
@@ -45,5 +50,6 @@ internal sealed class SiteSettingsConfiguration : IEntityTypeConfiguration<SiteS
         builder.Property(s => s.PrimaryColor).HasMaxLength(7);
         builder.Property(s => s.AccentColor).HasMaxLength(7);
         builder.Property(s => s.DefaultLanguage).HasMaxLength(8);
+        builder.Property(s => s.ListeningRetentionMonths).HasDefaultValue(SiteSettings.DefaultRetentionMonths);
     }
 }

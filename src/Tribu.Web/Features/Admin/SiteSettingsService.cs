@@ -34,6 +34,7 @@ public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<Tri
         row.AccentColor = changed.AccentColor;
         row.SignUpMode = changed.SignUpMode;
         row.DefaultLanguage = changed.DefaultLanguage;
+        row.ListeningRetentionMonths = changed.ListeningRetentionMonths;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         audit.Record(actor, Moderation.AuditActions.SettingsUpdate, "settings", SiteSettings.SingletonId, before, Snapshot(row));
         await db.SaveChangesAsync(ct);
@@ -43,5 +44,5 @@ public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<Tri
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static object Snapshot(SiteSettings s) =>
-        new { s.CommunityName, s.TaglineEn, s.TaglineFr, s.LogoUrl, s.PrimaryColor, s.AccentColor, SignUpMode = s.SignUpMode.ToString(), s.DefaultLanguage };
+        new { s.CommunityName, s.TaglineEn, s.TaglineFr, s.LogoUrl, s.PrimaryColor, s.AccentColor, SignUpMode = s.SignUpMode.ToString(), s.DefaultLanguage, s.ListeningRetentionMonths };
 }

@@ -54,12 +54,13 @@ public static class AuditActions
     public const string PostWiki = "post.wiki";
     public const string TopicMerge = "topic.merge";
     public const string TopicSplit = "topic.split";
+    public const string MentionRetention = "listening.retention";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
         SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
-        TrustLevelChange, PostWiki, TopicMerge, TopicSplit,
+        TrustLevelChange, PostWiki, TopicMerge, TopicSplit, MentionRetention,
     ];
 }
 

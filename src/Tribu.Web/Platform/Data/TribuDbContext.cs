@@ -36,6 +36,8 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Follow> Follows => Set<Follow>();
     public DbSet<MemberVisit> MemberVisits => Set<MemberVisit>();
     public DbSet<TopicRead> TopicReads => Set<TopicRead>();
+    public DbSet<Features.Listening.ListeningSource> ListeningSources => Set<Features.Listening.ListeningSource>();
+    public DbSet<Features.Listening.Mention> Mentions => Set<Features.Listening.Mention>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<Features.Moderation.AuditEntry> AuditEntries => Set<Features.Moderation.AuditEntry>();
 

@@ -31,6 +31,7 @@ public static class JobsFeature
         new(OutboxCleanupJob.Name, typeof(OutboxCleanupJob), "0 30 3 * * ?", "Jobs.OutboxCleanup"),
         new(Features.Notifications.NotificationDigestJob.Name, typeof(Features.Notifications.NotificationDigestJob), "0 0 7 * * ?", "Jobs.NotificationDigest"),
         new(Features.Members.TrustLevelJob.Name, typeof(Features.Members.TrustLevelJob), "0 15 4 * * ?", "Jobs.TrustLevels"),
+        new(Features.Listening.MentionRetentionJob.Name, typeof(Features.Listening.MentionRetentionJob), "0 45 3 * * ?", "Jobs.MentionRetention"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)
