@@ -18,6 +18,7 @@ public class ListeningAnalysisBenchmarks
     private static readonly string[] Texts = [.. SentimentBenchmarks.Corpus.Select(c => c.Text)];
     private ListeningQuery[] _queries = [];
     private MentionWords _mention = null!;
+    private readonly MentionAnalyzer _analyzer = new(LexiconSentimentEngine.Default);
 
     [GlobalSetup]
     public void Setup()
@@ -70,5 +71,18 @@ public class ListeningAnalysisBenchmarks
             if (query.Matches(_mention)) hits++;
         }
         return hits;
+    }
+
+    /// <summary>A whole mention: HTML to text, hash, language, sentiment, words, and 50 queries (no storage).</summary>
+    [Benchmark]
+    public int AnalyzeMentionAndMatch50()
+    {
+        var analysis = _analyzer.Analyze(Html);
+        var hits = 0;
+        foreach (var query in _queries)
+        {
+            if (query.Matches(analysis.Words)) hits++;
+        }
+        return hits + (int)analysis.Sentiment.Label;
     }
 }
