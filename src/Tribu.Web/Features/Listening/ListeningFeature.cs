@@ -4,7 +4,11 @@ namespace Tribu.Web.Features.Listening;
 
 public static class ListeningFeature
 {
-    /// <summary>Listening (issue 5). For now the text analysis: the sentiment engine, one per process (its lexicons are read-only).</summary>
+    /// <summary>
+    /// Listening (issue 5). For now the text analysis: the sentiment engine (one per process: its lexicons are read-only)
+    /// and the mention analyser the ingestion pipeline calls.
+    /// </summary>
     public static IServiceCollection AddListeningFeature(this IServiceCollection services) =>
-        services.AddSingleton<ISentimentEngine>(_ => LexiconSentimentEngine.Default);
+        services.AddSingleton<ISentimentEngine>(_ => LexiconSentimentEngine.Default)
+            .AddSingleton<MentionAnalyzer>();
 }

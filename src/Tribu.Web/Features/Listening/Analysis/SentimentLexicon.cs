@@ -74,16 +74,17 @@ internal sealed class SentimentLexicon
     {
         var terms = new Dictionary<string, Term>(StringComparer.Ordinal);
         var negators = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new SentimentTokens();
         if (english)
         {
-            AddGrammar(terms, negators, EnglishGrammarWords, englishJoin: true);
-            Load(terms, negators, "vader-en.tsv", englishJoin: true, keepGrammar: true);
-            Load(terms, negators, "sentiment-en.tsv", englishJoin: true, keepGrammar: true);
+            AddGrammar(terms, negators, tokens, EnglishGrammarWords, englishJoin: true);
+            Load(terms, negators, tokens, "vader-en.tsv", englishJoin: true);
+            Load(terms, negators, tokens, "sentiment-en.tsv", englishJoin: true);
         }
         if (french)
         {
-            AddGrammar(terms, negators, FrenchGrammarWords, englishJoin: english);
-            Load(terms, negators, "sentiment-fr.tsv", englishJoin: english, keepGrammar: true);
+            AddGrammar(terms, negators, tokens, FrenchGrammarWords, englishJoin: english);
+            Load(terms, negators, tokens, "sentiment-fr.tsv", englishJoin: english);
         }
         return new SentimentLexicon(terms, french, english);
     }
@@ -94,7 +95,7 @@ internal sealed class SentimentLexicon
         ("pas", TermRole.NegatorAfter, 0, 0), ("jamais", TermRole.NegatorAfter, 0, 0), ("rien", TermRole.NegatorAfter, 0, 0),
         ("plus", TermRole.Plus, 1.1f, 0), ("ne", TermRole.NeParticle, 0, 0), ("n", TermRole.NeParticle, 0, 0),
         ("aucun", TermRole.Negator, 0, 0), ("aucune", TermRole.Negator, 0, 0), ("sans", TermRole.Negator, 0, 0), ("ni", TermRole.Negator, 0, 0),
-        ("nullement", TermRole.Negator, 0, 0), ("plus du tout", TermRole.Negator, 0, 0), ("pas du tout", TermRole.NegatorAfter, 0, 0), ("guere", TermRole.Negator, 0, 0), ("peu", TermRole.Negator, 0, 0),
+        ("nullement", TermRole.Negator, 0, 0), ("zero", TermRole.Negator, 0, 0), ("plus du tout", TermRole.Negator, 0, 0), ("pas du tout", TermRole.NegatorAfter, 0, 0), ("guere", TermRole.Negator, 0, 0), ("peu", TermRole.Negator, 0, 0),
         ("tres", TermRole.Degree, 1.3f, 0), ("vraiment", TermRole.Degree, 1.3f, 0), ("vrmt", TermRole.Degree, 1.3f, 0), ("trop", TermRole.Degree, 1.3f, 0),
         ("super", TermRole.Degree, 1.3f, 2.4f), ("hyper", TermRole.Degree, 1.35f, 0), ("ultra", TermRole.Degree, 1.35f, 0), ("mega", TermRole.Degree, 1.35f, 0),
         ("tellement", TermRole.Degree, 1.3f, 0), ("grave", TermRole.Degree, 1.3f, -1.0f), ("carrement", TermRole.Degree, 1.3f, 0),
@@ -113,7 +114,7 @@ internal sealed class SentimentLexicon
     [
         ("not", TermRole.Negator, 0, 0), ("no", TermRole.Negator, 0, 0), ("never", TermRole.Negator, 0, 0), ("nothing", TermRole.Negator, 0, 0),
         ("nobody", TermRole.Negator, 0, 0), ("none", TermRole.Negator, 0, 0), ("neither", TermRole.Negator, 0, 0), ("nor", TermRole.Negator, 0, 0),
-        ("without", TermRole.Negator, 0, 0), ("cannot", TermRole.Negator, 0, 0), ("hardly", TermRole.Negator, 0, 0), ("nowhere near", TermRole.Negator, 0, 0), ("isnt", TermRole.Negator, 0, 0),
+        ("without", TermRole.Negator, 0, 0), ("cannot", TermRole.Negator, 0, 0), ("hardly", TermRole.Negator, 0, 0), ("nowhere near", TermRole.Negator, 0, 0), ("zero", TermRole.Negator, 0, 0), ("isnt", TermRole.Negator, 0, 0),
         ("arent", TermRole.Negator, 0, 0), ("wasnt", TermRole.Negator, 0, 0), ("werent", TermRole.Negator, 0, 0), ("dont", TermRole.Negator, 0, 0),
         ("doesnt", TermRole.Negator, 0, 0), ("didnt", TermRole.Negator, 0, 0), ("cant", TermRole.Negator, 0, 0), ("couldnt", TermRole.Negator, 0, 0),
         ("wont", TermRole.Negator, 0, 0), ("wouldnt", TermRole.Negator, 0, 0), ("shouldnt", TermRole.Negator, 0, 0), ("havent", TermRole.Negator, 0, 0),
@@ -134,18 +135,18 @@ internal sealed class SentimentLexicon
         ("on the other hand", TermRole.Contrast, 0, 0),
     ];
 
-    private static void AddGrammar(Dictionary<string, Term> terms, HashSet<string> negators,
+    private static void AddGrammar(Dictionary<string, Term> terms, HashSet<string> negators, SentimentTokens tokens,
         (string Term, TermRole Role, float Factor, float Valence)[] words, bool englishJoin)
     {
         foreach (var (term, role, factor, valence) in words)
         {
-            var key = Key(term, englishJoin, out var count);
+            var key = Key(tokens, term, englishJoin, out var count);
             terms[key] = new Term(valence, role, factor, (byte)count, false);
             if (role is TermRole.Negator or TermRole.NegatorAfter or TermRole.NeParticle or TermRole.Plus) negators.Add(key);
         }
     }
 
-    private static void Load(Dictionary<string, Term> terms, HashSet<string> negators, string file, bool englishJoin, bool keepGrammar)
+    private static void Load(Dictionary<string, Term> terms, HashSet<string> negators, SentimentTokens tokens, string file, bool englishJoin)
     {
         using var stream = typeof(SentimentLexicon).Assembly.GetManifestResourceStream(ResourceName(file))
             ?? throw new InvalidOperationException($"Sentiment lexicon {file} is not embedded.");
@@ -160,9 +161,9 @@ internal sealed class SentimentLexicon
             if (!float.TryParse(valenceText, NumberStyles.Float, CultureInfo.InvariantCulture, out var valence)) continue;
             // Emoticons (":)", "D:", "8-)") belong to the emoji table; here only words and phrases.
             if (!IsWordsOnly(line.AsSpan(0, tab))) continue;
-            var key = Key(line[..tab], englishJoin, out var count);
+            var key = Key(tokens, line[..tab], englishJoin, out var count);
             if (count == 0 || count > MaxPhraseWords) continue;
-            if (keepGrammar && terms.TryGetValue(key, out var existing) && existing.Role != TermRole.None)
+            if (terms.TryGetValue(key, out var existing) && existing.Role != TermRole.None)
             {
                 // A grammar word keeps its role; the data may only give it a valence of its own when it has one.
                 if (existing.Valence != 0) terms[key] = existing with { Valence = valence };
@@ -190,10 +191,9 @@ internal sealed class SentimentLexicon
 
     // The words of a lexicon entry exactly as the engine reads a text: folded, split on apostrophes, hyphens and
     // spaces; with English grammar, "n't" stays in its word.
-    private static string Key(string term, bool englishJoin, out int count)
+    private static string Key(SentimentTokens tokens, string term, bool englishJoin, out int count)
     {
-        var words = new List<string>();
-        var tokens = new SentimentTokens();
+        var words = new List<string>(1);
         tokens.Read(term, englishJoin);
         foreach (var token in tokens.All)
         {
