@@ -69,6 +69,20 @@ public sealed class PageCacheTests(SqliteAppFactory app) : IClassFixture<SqliteA
     }
 
     [Fact]
+    public async Task NewTopic_EvictsTheCachedLists()
+    {
+        var (space, _, author) = await TopicAsync("The first topic");
+        using var _ = author;
+        await app.CreateTribuClient().GetAsync($"/s/{space}");
+        FromCache(await app.CreateTribuClient().GetAsync($"/s/{space}")).ShouldBeTrue();
+
+        (await author.Client.Http.PostAsJsonAsync($"/api/v1/spaces/{space}/topics", new { kind = "Discussion", title = "The second topic", body = "Hello." }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        (await app.CreateTribuClient().GetAsync($"/s/{space}")).Text.ShouldContain("The second topic");
+    }
+
+    [Fact]
     public async Task SignedInMember_NeverGetsTheCachedAnonymousPage_AndIsNeverCachedForOthers()
     {
         var (_, topic, author) = await TopicAsync();
