@@ -8,7 +8,8 @@
 #   PROVIDERS="sqlite postgres"   which databases to measure
 #   SNAPSHOT=<commit>             build that commit's src/ (with this bench/) instead of the working tree
 #   DURATION=15s CONNECTIONS=64   wrk settings for the page measures
-#   PG_CS="Host=127.0.0.1;Port=5432;Username=tribu_test;Password=tribu_test_pw;Database=tribu_bench"
+#   PG_CS="Host=127.0.0.1;Port=5432;Username=tribu_test;Password=tribu_test_pw;Database=tribu_bench;SSL Mode=Disable;Options=-c jit=off"
+#                                 (same host: no TLS, no JIT for the app's short queries; see docs/operations.md)
 # Needs wrk, curl, and for PostgreSQL a running server with that role (CREATEDB): see test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 PROVIDERS=${PROVIDERS:-"sqlite postgres"}
 RESEED=${RESEED:-0}
-PG_CS=${PG_CS:-"Host=127.0.0.1;Port=5432;Username=tribu_test;Password=tribu_test_pw;Database=tribu_bench"}
+PG_CS=${PG_CS:-"Host=127.0.0.1;Port=5432;Username=tribu_test;Password=tribu_test_pw;Database=tribu_bench;SSL Mode=Disable;Options=-c jit=off"}
 LUA="$REPO/bench/community.lua"
 mkdir -p "$ROOT"
 
@@ -146,6 +147,8 @@ run_provider() {
   echo "== measures (wrk -t2, $DURATION each)"
   measure "trivial endpoint /health/live, c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$BASE/health/live"
   measure "anonymous topic page 1 (50 of 201 posts), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$topic"
+  # The same page rendered at every request: a status-message cookie is per-visitor state, so the page cache stays out of it.
+  measure "anonymous topic page 1 rendered (page cache bypassed by a status cookie), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: tribu.status=bench" "$topic"
   # The page's own live refreshes (X-Tribu-Live) are not counted as views: until 86e710e each counted view was an UPDATE.
   measure "anonymous topic page 1 not counted as a view (X-Tribu-Live), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" -H "X-Tribu-Live: 1" "$topic"
   TRIBU_COOKIE=$cookie measure "logged-in topic page 1, c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$topic"

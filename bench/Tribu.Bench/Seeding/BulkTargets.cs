@@ -139,7 +139,7 @@ internal sealed class PostgresTarget(string connectionString, TribuDbContext mod
         await _connection.OpenAsync();
         await ExecuteAsync(_connection, $"""
             DROP TABLE IF EXISTS {Staging};
-            CREATE UNLOGGED TABLE {Staging} (post_id bigint NOT NULL, language varchar(8) NOT NULL, edited_at timestamptz NULL, title text NOT NULL, body text NOT NULL);
+            CREATE UNLOGGED TABLE {Staging} (post_id bigint NOT NULL, language varchar(8) NOT NULL, edited_at timestamptz NULL, title text NOT NULL, body text NOT NULL, title_words text NOT NULL, body_words text NOT NULL);
             """);
         _transaction = await _connection.BeginTransactionAsync();
     }
@@ -160,7 +160,7 @@ internal sealed class PostgresTarget(string connectionString, TribuDbContext mod
     public async Task WriteSearchAsync(IReadOnlyList<SearchRow> rows)
     {
         if (rows.Count == 0) return;
-        await using var writer = await _connection.BeginBinaryImportAsync($"COPY {Staging} (post_id, language, edited_at, title, body) FROM STDIN (FORMAT BINARY)");
+        await using var writer = await _connection.BeginBinaryImportAsync($"COPY {Staging} (post_id, language, edited_at, title, body, title_words, body_words) FROM STDIN (FORMAT BINARY)");
         foreach (var row in rows)
         {
             await writer.StartRowAsync();
@@ -169,6 +169,9 @@ internal sealed class PostgresTarget(string connectionString, TribuDbContext mod
             await WriteValueAsync(writer, row.EditedAt);
             await writer.WriteAsync(row.Title, NpgsqlDbType.Text);
             await writer.WriteAsync(row.Text, NpgsqlDbType.Text);
+            // As PostgresSearchIndex writes them since index version 3: vectors of the words the app reads, not of the raw text.
+            await writer.WriteAsync(string.Join(' ', Web.Features.Search.SearchText.Words(row.Title).Select(w => w.Text)), NpgsqlDbType.Text);
+            await writer.WriteAsync(string.Join(' ', Web.Features.Search.SearchText.Words(row.Text).Select(w => w.Text)), NpgsqlDbType.Text);
         }
         await writer.CompleteAsync();
     }
@@ -192,7 +195,7 @@ internal sealed class PostgresTarget(string connectionString, TribuDbContext mod
             await ExecuteAsync(connection, $"""
                 INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text", "SearchVector")
                 SELECT s.post_id, s.language, {Web.Features.Search.SearchDocument.CurrentVersion}, s.edited_at, s.body,
-                    setweight(to_tsvector(c.config, s.title), 'A') || setweight(to_tsvector(c.config, s.body), 'B')
+                    setweight(to_tsvector(c.config, s.title_words), 'A') || setweight(to_tsvector(c.config, s.body_words), 'B')
                 FROM {Staging} s, LATERAL (SELECT (CASE s.language WHEN 'fr' THEN 'tribu_french' ELSE 'tribu_english' END)::regconfig AS config) c
                 WHERE s.post_id % {parallelism} = {part};
                 """);

@@ -51,6 +51,7 @@ public static class TribuSetup
         services.AddTribuRateLimits(configuration);
         services.AddTribuRedis(configuration);
         services.AddHybridCache();
+        services.AddTribuPageCache();
         services.AddDataProtection()
             .SetApplicationName("Tribu")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.Data, "keys")));
@@ -114,6 +115,9 @@ public static class TribuSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // Views are counted before the page cache, so that a page served from it still counts.
+        app.UseTopicViewCounting();
+        app.UseOutputCache();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

@@ -118,6 +118,14 @@ public static class AccountEndpoints
             }
             return TypedResults.LocalRedirect(IdentityRedirectManager.SafeReturnUrl(returnUrl));
         }).ExcludeFromDescription();
+
+        // The switcher of visitors without an account: only a preference cookie, so no token is needed and the pages
+        // that show the switcher stay the same for every visitor (and cacheable). A member's account is changed by the POST.
+        app.MapGet("/culture", (string? language, string? returnUrl, HttpContext http) =>
+        {
+            if (LocalizationFeature.IsSupported(language)) LocalizationFeature.SetCultureCookie(http.Response, language!);
+            return TypedResults.LocalRedirect(IdentityRedirectManager.SafeReturnUrl(returnUrl));
+        }).ExcludeFromDescription();
         return app;
     }
 }

@@ -5,7 +5,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Features.Admin;
 
 /// <summary>Reads the brand and policies through the cache (every page needs them); saving invalidates it.</summary>
-public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<TribuDbContext> dbFactory, HybridCache cache, TimeProvider clock, Moderation.AuditLog audit)
+public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<TribuDbContext> dbFactory, HybridCache cache, TimeProvider clock, Moderation.AuditLog audit, Notifications.ILiveBus live)
 {
     private const string CacheKey = "site-settings";
 
@@ -39,6 +39,8 @@ public sealed class SiteSettingsService(TribuDbContext db, IDbContextFactory<Tri
         audit.Record(actor, Moderation.AuditActions.SettingsUpdate, "settings", SiteSettings.SingletonId, before, Snapshot(row));
         await db.SaveChangesAsync(ct);
         await cache.RemoveAsync(CacheKey, ct);
+        // The brand is on every page: cached pages go.
+        await live.PublishAsync(Notifications.LiveChannels.Site, ct);
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -21,16 +21,33 @@ public static class LiveChannels
 {
     public static string Member(Guid memberId) => $"member:{memberId:N}";
     public static string Topic(long topicId) => $"topic:{topicId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>Something every page may show changed (a space, the site's settings).</summary>
+    public const string Site = "site";
 }
 
-public sealed class InProcessLiveBus : ILiveBus
+/// <summary>
+/// Told of every signal an instance hears, whatever its channel, on every instance (the page cache evicts by it):
+/// a writer that publishes its change never needs to know who else cares.
+/// </summary>
+public interface ILiveObserver
+{
+    ValueTask SignalledAsync(string channel, CancellationToken ct);
+}
+
+public sealed class InProcessLiveBus(IEnumerable<ILiveObserver> observers) : ILiveBus
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<string>, byte>> _listeners = new();
+    private readonly ILiveObserver[] _observers = [.. observers];
 
-    public ValueTask PublishAsync(string channel, CancellationToken ct = default)
+    public async ValueTask PublishAsync(string channel, CancellationToken ct = default)
     {
+        // Observers first: when the publisher's request ends, what they keep (cached pages) is already fresh.
+        foreach (var observer in _observers)
+        {
+            await observer.SignalledAsync(channel, ct);
+        }
         Signal(channel);
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Wakes this instance's listeners of one channel.</summary>
@@ -73,31 +90,75 @@ public sealed class InProcessLiveBus : ILiveBus
 /// </summary>
 public sealed partial class RedisLiveBus : ILiveBus
 {
-    private readonly InProcessLiveBus _local = new();
+    private readonly InProcessLiveBus _local = new([]);
+    private readonly ILiveObserver[] _observers;
     private readonly StackExchange.Redis.IConnectionMultiplexer _redis;
     private readonly StackExchange.Redis.RedisChannel _channel;
     private readonly ILogger<RedisLiveBus> _logger;
-    private readonly Lazy<Task> _subscribed;
+    private readonly Lock _gate = new();
+    private Task? _subscription;
 
-    public RedisLiveBus(StackExchange.Redis.IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<Platform.Redis.RedisOptions> options, ILogger<RedisLiveBus> logger)
+    public RedisLiveBus(StackExchange.Redis.IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<Platform.Redis.RedisOptions> options, ILogger<RedisLiveBus> logger,
+        IEnumerable<ILiveObserver> observers)
     {
         _redis = redis;
         _logger = logger;
+        _observers = [.. observers];
         _channel = StackExchange.Redis.RedisChannel.Literal(options.Value.Prefix + ":live");
-        _subscribed = new(() => _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => _local.Signal(message.ToString())));
+    }
+
+    /// <summary>
+    /// Subscribes now rather than at the first publish or listen: an instance that only serves cached pages must hear
+    /// the changes made on the others from the start.
+    /// </summary>
+    public Task SubscribeAsync()
+    {
+        lock (_gate)
+        {
+            // A subscription that failed (Redis down at start) is tried again by the next caller, not kept failed for good.
+            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            {
+                _subscription = _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => Deliver(message.ToString()));
+            }
+            return _subscription;
+        }
     }
 
     public async ValueTask PublishAsync(string channel, CancellationToken ct = default)
     {
+        // This instance's observers at once (its cached pages are fresh when the writer's request ends); they hear the
+        // signal again from Redis, which costs a second eviction of nothing.
+        await ObserveAsync(channel, ct);
         try
         {
-            await _subscribed.Value;
+            await SubscribeAsync();
             await _redis.GetSubscriber().PublishAsync(_channel, channel);
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
             LogPublishFailed(_logger, ex);
-            await _local.PublishAsync(channel, ct);
+            _local.Signal(channel);
+        }
+    }
+
+    private void Deliver(string channel)
+    {
+        _local.Signal(channel);
+        _ = ObserveAsync(channel, CancellationToken.None).AsTask();
+    }
+
+    private async ValueTask ObserveAsync(string channel, CancellationToken ct)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.SignalledAsync(channel, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogObserverFailed(_logger, channel, ex);
+            }
         }
     }
 
@@ -105,7 +166,7 @@ public sealed partial class RedisLiveBus : ILiveBus
     {
         try
         {
-            await _subscribed.Value;
+            await SubscribeAsync();
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
@@ -119,4 +180,27 @@ public sealed partial class RedisLiveBus : ILiveBus
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unreachable: live updates stay on this instance until it is back.")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A live-signal observer failed on channel {Channel}.")]
+    private static partial void LogObserverFailed(ILogger logger, string channel, Exception ex);
+}
+
+/// <summary>Subscribes this instance to the Redis live channel as it starts (see <see cref="RedisLiveBus.SubscribeAsync"/>).</summary>
+internal sealed partial class RedisLiveSubscription(ILiveBus bus, ILogger<RedisLiveSubscription> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (bus is not RedisLiveBus redis) return;
+        try
+        {
+            await redis.SubscribeAsync().WaitAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogSubscribeFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unreachable at start: this instance hears other instances' changes once it is back.")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception ex);
 }

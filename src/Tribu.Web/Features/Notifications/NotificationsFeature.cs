@@ -19,6 +19,7 @@ public static class NotificationsFeature
         if (configuration.GetSection(Platform.Redis.RedisOptions.Section).Get<Platform.Redis.RedisOptions>()?.Enabled == true)
         {
             services.AddSingleton<ILiveBus, RedisLiveBus>();
+            services.AddHostedService<RedisLiveSubscription>();
         }
         else
         {

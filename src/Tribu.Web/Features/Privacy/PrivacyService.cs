@@ -19,7 +19,8 @@ namespace Tribu.Web.Features.Privacy;
 /// ZIP; and erase their account, keeping what they wrote under "former member" unless they ask for it to go too.
 /// </summary>
 public sealed class PrivacyService(
-    TribuDbContext db, UserManager<Member> users, UploadStore uploads, TimeProvider clock, AuditLog audit, Search.SearchIndex search, IStringLocalizer<AccountStrings> l)
+    TribuDbContext db, UserManager<Member> users, UploadStore uploads, TimeProvider clock, AuditLog audit, Search.SearchIndex search,
+    Notifications.ILiveBus live, IStringLocalizer<AccountStrings> l)
 {
     public const string FormerMemberName = "Former member";
 
@@ -185,6 +186,8 @@ public sealed class PrivacyService(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         if (deleteContent) await search.PurgeRemovedAsync(db, ct);
+        // Pages cached for visitors may show the name or the posts: every instance drops them now.
+        await live.PublishAsync(Notifications.LiveChannels.Site, ct);
         return Change<Member>.Ok(member);
     }
 }

@@ -28,15 +28,21 @@ public sealed class SnippetRow
 public abstract class SearchIndex
 {
     /// <summary>Indexes (or indexes again) these posts. <paramref name="onlyIfStale"/>: leave alone a document already current.</summary>
-    public async Task WriteAsync(TribuDbContext db, IEnumerable<IndexSource> sources, bool onlyIfStale, CancellationToken ct)
+    public virtual async Task WriteAsync(TribuDbContext db, IEnumerable<IndexSource> sources, bool onlyIfStale, CancellationToken ct)
     {
         foreach (var source in sources)
         {
-            var title = source.Number == 1 ? source.TopicTitle : "";
-            var text = SearchText.PlainText(source.BodyMarkdown);
-            var language = SearchText.DecideLanguage($"{title}\n{text}", source.TopicLanguage);
+            var (title, text, language) = Read(source);
             await WriteAsync(db, source.PostId, source.EditedAt, language, title, text, onlyIfStale, ct);
         }
+    }
+
+    /// <summary>What is indexed of a post: its topic's title (opening posts only), its plain text, and their language.</summary>
+    protected static (string Title, string Text, string Language) Read(IndexSource source)
+    {
+        var title = source.Number == 1 ? source.TopicTitle : "";
+        var text = SearchText.PlainText(source.BodyMarkdown);
+        return (title, text, SearchText.DecideLanguage($"{title}\n{text}", source.TopicLanguage));
     }
 
     protected abstract Task WriteAsync(TribuDbContext db, long postId, DateTime? editedAt, string language, string title, string text, bool onlyIfStale, CancellationToken ct);
@@ -59,9 +65,11 @@ public abstract class SearchIndex
     /// <summary>Purges what removed posts left in the index's own storage (an erasure must leave no words behind).</summary>
     public virtual Task PurgeRemovedAsync(TribuDbContext db, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Snippets (safe HTML) for a page of results, by post id.</summary>
-    public abstract Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
-        TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct);
+    /// <summary>
+    /// Snippets (safe HTML) for a page of results, by post id. Each index reads the text of these posts only: carrying
+    /// every candidate's text through the search's joins and sort is what made common words slow (bench/RESULTS.md).
+    /// </summary>
+    public abstract Task<IReadOnlyDictionary<long, string>> SnippetsAsync(TribuDbContext db, SearchQuery query, IReadOnlyList<long> postIds, CancellationToken ct);
 
     /// <summary>What the index needs of these posts, read from the database (deleted posts and topics left out).</summary>
     public static IQueryable<IndexSource> Sources(IQueryable<Post> posts) =>
@@ -120,12 +128,12 @@ public sealed class SqliteSearchIndex : SearchIndex
             $"""SELECT rowid AS "PostId", -bm25("PostSearch", 4.0, 1.0) AS "Score" FROM "PostSearch" WHERE "PostSearch" MATCH {match} ORDER BY rowid DESC LIMIT {MaxCandidates}""");
     }
 
-    public override Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
-        TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct)
+    public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(TribuDbContext db, SearchQuery query, IReadOnlyList<long> postIds, CancellationToken ct)
     {
         var stems = query.HighlightStems();
-        IReadOnlyDictionary<long, string> snippets = posts.ToDictionary(p => p.PostId, p => Snippets.Highlight(p.Text, p.Language, stems));
-        return Task.FromResult(snippets);
+        var ids = postIds.ToArray();
+        var posts = await db.Set<SearchDocument>().AsNoTracking().Where(d => ids.Contains(d.PostId)).Select(d => new { d.PostId, d.Language, d.Text }).ToListAsync(ct);
+        return posts.ToDictionary(p => p.PostId, p => Snippets.Highlight(p.Text, p.Language, stems));
     }
 }
 
@@ -183,6 +191,40 @@ public sealed class PostgresSearchIndex : SearchIndex
             """, ct);
     }
 
+    /// <summary>
+    /// Many posts in one statement (the backfill's batches): one INSERT … ON CONFLICT per post managed ~420 posts/s,
+    /// about 45 minutes for a million posts when the index version changes.
+    /// </summary>
+    public override async Task WriteAsync(TribuDbContext db, IEnumerable<IndexSource> sources, bool onlyIfStale, CancellationToken ct)
+    {
+        var rows = sources.Select(source => (Source: source, Read: Read(source))).ToList();
+        if (rows.Count == 0) return;
+        if (rows.Count == 1)
+        {
+            var (source, (title, text, language)) = rows[0];
+            await WriteAsync(db, source.PostId, source.EditedAt, language, title, text, onlyIfStale, ct);
+            return;
+        }
+        var ids = rows.Select(r => r.Source.PostId).ToArray();
+        var edited = rows.Select(r => r.Source.EditedAt).ToArray();
+        var languages = rows.Select(r => r.Read.Language).ToArray();
+        var texts = rows.Select(r => r.Read.Text).ToArray();
+        var titleWords = rows.Select(r => string.Join(' ', SearchText.Words(r.Read.Title).Select(w => w.Text))).ToArray();
+        var textWords = rows.Select(r => string.Join(' ', SearchText.Words(r.Read.Text).Select(w => w.Text))).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "SearchDocuments" ("PostId", "Language", "Version", "PostEditedAt", "Text", "SearchVector")
+            SELECT s.id, s.language, {SearchDocument.CurrentVersion}, s.edited, s.text,
+                setweight(to_tsvector(c.config, s.title_words), 'A') || setweight(to_tsvector(c.config, s.text_words), 'B')
+            FROM unnest({ids}::bigint[], {languages}::text[], {edited}::timestamptz[], {texts}::text[], {titleWords}::text[], {textWords}::text[])
+                AS s(id, language, edited, text, title_words, text_words),
+                LATERAL (SELECT (CASE s.language WHEN 'fr' THEN 'tribu_french' ELSE 'tribu_english' END)::regconfig AS config) AS c
+            ON CONFLICT ("PostId") DO UPDATE SET "Language" = excluded."Language", "Version" = excluded."Version", "PostEditedAt" = excluded."PostEditedAt",
+                "Text" = excluded."Text", "SearchVector" = excluded."SearchVector"
+            WHERE NOT {onlyIfStale} OR "SearchDocuments"."Version" < excluded."Version"
+                OR "SearchDocuments"."PostEditedAt" IS DISTINCT FROM excluded."PostEditedAt"
+            """, ct);
+    }
+
     public override async Task RemovePostsAsync(TribuDbContext db, IReadOnlyCollection<long> postIds, CancellationToken ct)
     {
         var ids = postIds.ToArray();
@@ -209,14 +251,13 @@ public sealed class PostgresSearchIndex : SearchIndex
         return db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]);
     }
 
-    public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
-        TribuDbContext db, SearchQuery query, IReadOnlyList<(long PostId, string Language, string Text)> posts, CancellationToken ct)
+    public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(TribuDbContext db, SearchQuery query, IReadOnlyList<long> postIds, CancellationToken ct)
     {
         var (tsquery, parameters) = TsQuery(query);
         var options = parameters.Count;
         var ids = options + 1;
         parameters.Add(Snippets.HeadlineOptions);
-        parameters.Add(posts.Select(p => p.PostId).ToArray());
+        parameters.Add(postIds.ToArray());
         var sql = $$"""
             SELECT d."PostId",
                 ts_headline(CASE d."Language" WHEN 'fr' THEN 'tribu_french'::regconfig ELSE 'tribu_english'::regconfig END, d."Text", q.query, {{{options}}}) AS "Snippet"

@@ -61,14 +61,22 @@ public sealed class SearchService(TribuDbContext db, SearchIndex index, IStringL
         var query = SearchQuery.Parse(text);
         if (!query.HasTerms) return Change<SearchResults>.Ok(new SearchResults(text, [], page, false));
 
+        // The matches first, alone (the newest SearchIndex.MaxCandidates, with their relevance), then the posts among them
+        // that the reader may see, then the details of one page (and its text for the snippets). In one statement,
+        // SQLite's planner walked every published post (by the Status index) and probed the matches for each: 13–37 s
+        // per search on a million posts.
+        var hits = await index.Match(db, query).ToListAsync(ct);
+        if (hits.Count == 0) return Change<SearchResults>.Ok(new SearchResults(text, [], page, false));
+        var scores = new Dictionary<long, double>(hits.Count);
+        foreach (var hit in hits) scores[hit.PostId] = hit.Score;
+        var candidateIds = scores.Keys.ToArray();
+
         // Who may read what is joined live on every search: SpaceAccess decides, the index only knows words.
         var readable = SpaceAccess.ReadableBy(user);
         var rows =
-            from hit in index.Match(db, query)
-            join document in db.Set<SearchDocument>() on hit.PostId equals document.PostId
-            join post in db.Posts.InReadableSpaces(readable) on hit.PostId equals post.Id
-            where !post.IsDeleted && !post.Topic!.IsDeleted && post.Status == PostStatus.Published && !post.Topic.IsHidden
-            select new { hit.Score, document.Language, document.Text, Post = post, Topic = post.Topic };
+            from post in db.Posts.InReadableSpaces(readable)
+            where candidateIds.Contains(post.Id) && !post.IsDeleted && !post.Topic!.IsDeleted && !post.Topic.IsHidden
+            select new { Post = post, Topic = post.Topic };
 
         if (!string.IsNullOrWhiteSpace(request.Space))
         {
@@ -97,23 +105,28 @@ public sealed class SearchService(TribuDbContext db, SearchIndex index, IStringL
             var end = to.Value.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             rows = rows.Where(r => r.Post.CreatedAt < end);
         }
-        rows = sort == SortLatest
-            ? rows.OrderByDescending(r => r.Post.CreatedAt).ThenByDescending(r => r.Post.Id)
-            : rows.OrderByDescending(r => r.Score).ThenByDescending(r => r.Post.Id);
-
+        // Published only, checked here rather than in SQL: a Status condition sends SQLite's planner through the
+        // (Status, CreatedAt) index, every published post, instead of the candidates' primary keys (190 ms against 1.5 ms).
+        var visible = (await rows.Select(r => new { r.Post.Id, r.Post.CreatedAt, r.Post.Status }).ToListAsync(ct))
+            .Where(r => r.Status == PostStatus.Published).ToList();
+        var ordered = sort == SortLatest
+            ? visible.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            : visible.OrderByDescending(r => scores[r.Id]).ThenByDescending(r => r.Id);
         // One more than a page tells whether there is a next one, without counting every match.
-        var found = await rows.Skip((page - 1) * PageSize).Take(PageSize + 1)
-            .Select(r => new
+        var pageIds = ordered.Skip((page - 1) * PageSize).Take(PageSize + 1).Select(r => r.Id).ToList();
+        var details = await db.Posts.AsNoTracking().Where(p => pageIds.Contains(p.Id))
+            .Select(p => new
             {
-                r.Post.Id, r.Post.TopicId, r.Post.Number, r.Topic.Title, r.Topic.Slug, SpaceSlug = r.Topic.Space!.Slug, SpaceName = r.Topic.Space.Name,
-                SpaceColor = r.Topic.Space.Color, AuthorHandle = r.Post.Author!.Handle, AuthorName = r.Post.Author.DisplayName, r.Topic.Kind,
-                Solved = r.Topic.AcceptedPostId != null, r.Topic.Tags, r.Post.CreatedAt, r.Language, r.Text,
+                p.Id, p.TopicId, p.Number, p.Topic!.Title, p.Topic.Slug, SpaceSlug = p.Topic.Space!.Slug, SpaceName = p.Topic.Space.Name,
+                SpaceColor = p.Topic.Space.Color, AuthorHandle = p.Author!.Handle, AuthorName = p.Author.DisplayName, p.Topic.Kind,
+                Solved = p.Topic.AcceptedPostId != null, p.Topic.Tags, p.CreatedAt,
             })
-            .ToListAsync(ct);
+            .ToDictionaryAsync(p => p.Id, ct);
+        var found = pageIds.Where(details.ContainsKey).Select(id => details[id]).ToList();
         var items = found.Take(PageSize).ToList();
         var snippets = items.Count == 0
             ? new Dictionary<long, string>()
-            : await index.SnippetsAsync(db, query, [.. items.Select(i => (i.Id, i.Language, i.Text))], ct);
+            : await index.SnippetsAsync(db, query, [.. items.Select(i => i.Id)], ct);
         var results = items.Select(i => new SearchResult(
             i.Id, i.TopicId, i.Number, i.Title, PostUrl(i.TopicId, i.Slug, i.Number), i.SpaceSlug, i.SpaceName, i.SpaceColor,
             i.AuthorHandle, i.AuthorName, i.Kind, i.Solved, i.Tags, i.CreatedAt, snippets.GetValueOrDefault(i.Id, ""))).ToList();

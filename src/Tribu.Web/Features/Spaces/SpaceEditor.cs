@@ -11,7 +11,7 @@ namespace Tribu.Web.Features.Spaces;
 public sealed record SpaceRequest(string? Slug, string? Name, string? Description, SpaceVisibility? Visibility, string? Color, string? Icon, int? Order, bool StaffOnlyTopics);
 
 /// <summary>Creating and editing spaces (staff): validation with field errors, unique slugs.</summary>
-public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, IStringLocalizer<ManageStrings> l, Moderation.AuditLog audit)
+public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, IStringLocalizer<ManageStrings> l, Moderation.AuditLog audit, Notifications.ILiveBus live)
 {
     public async Task<(Space? Space, Dictionary<string, string[]> Errors)> SaveAsync(int? id, SpaceRequest request, System.Security.Claims.ClaimsPrincipal actor, CancellationToken ct = default)
     {
@@ -56,6 +56,8 @@ public sealed partial class SpaceEditor(TribuDbContext db, TimeProvider clock, I
             db.Entry(space).State = EntityState.Detached;
             return (null, new() { ["Slug"] = [l["Spaces.SlugTaken"]] });
         }
+        // A space's name and visibility show on every page (and decide who sees its topics): cached pages go.
+        await live.PublishAsync(Notifications.LiveChannels.Site, ct);
         return (space, errors);
     }
 

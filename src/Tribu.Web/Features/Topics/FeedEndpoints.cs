@@ -7,6 +7,7 @@ using Microsoft.Extensions.Localization;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Spaces;
 using Tribu.Web.Platform.Data;
+using Tribu.Web.Platform.Web;
 using Tribu.Web.Resources;
 
 namespace Tribu.Web.Features.Topics;
@@ -24,16 +25,16 @@ public static class FeedEndpoints
     {
         var feeds = app.MapGroup("").ExcludeFromDescription();
         feeds.MapGet("/feeds/latest.{format:regex(^(rss|atom)$)}", (string format, HttpContext http, TribuDbContext db, SiteSettingsService site, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
-            FeedAsync(http, db, site, format, q => q, "/", async s => l["Feed.Latest", s.CommunityName], ct));
+            FeedAsync(http, db, site, format, q => q, "/", async s => l["Feed.Latest", s.CommunityName], ct)).CacheOutput(PageCache.ListPolicy);
         feeds.MapGet("/s/{slug}/feed.{format:regex(^(rss|atom)$)}", async (string slug, string format, HttpContext http, TribuDbContext db, SiteSettingsService site, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
         {
             var space = await db.Spaces.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
             if (space is null || !space.IsOpenToAnonymous) return Results.NotFound();
             return await FeedAsync(http, db, site, format, q => q.Where(t => t.SpaceSlug == slug), $"/s/{slug}", s => Task.FromResult($"{space.Name} — {s.CommunityName}"), ct);
-        });
+        }).CacheOutput(PageCache.ListPolicy);
         feeds.MapGet("/tags/{tag}/feed.{format:regex(^(rss|atom)$)}", (string tag, string format, HttpContext http, TribuDbContext db, SiteSettingsService site, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
-            FeedAsync(http, db, site, format, q => WithTag(q, tag), $"/tags/{Uri.EscapeDataString(tag)}", async s => l["Feed.Tag", tag, s.CommunityName], ct));
-        feeds.MapGet("/sitemap.xml", SitemapAsync);
+            FeedAsync(http, db, site, format, q => WithTag(q, tag), $"/tags/{Uri.EscapeDataString(tag)}", async s => l["Feed.Tag", tag, s.CommunityName], ct)).CacheOutput(PageCache.ListPolicy);
+        feeds.MapGet("/sitemap.xml", SitemapAsync).CacheOutput(PageCache.ListPolicy);
         feeds.MapGet("/robots.txt", (HttpContext http) => Results.Text(
             $"User-agent: *\nDisallow: /manage\nDisallow: /account\nDisallow: /api/\nDisallow: /p/\nAllow: /\n\nSitemap: {BaseUrl(http)}/sitemap.xml\n",
             "text/plain; charset=utf-8"));

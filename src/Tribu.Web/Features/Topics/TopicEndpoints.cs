@@ -63,7 +63,7 @@ public static class TopicEndpoints
         var current = Math.Max(1, page ?? 1);
         var posts = PostRow.Query(db).Where(p => p.TopicId == id).VisibleTo(TopicPermissions.MemberId(user), TopicPermissions.IsModerator(topic.SpaceId, user));
         var count = await posts.CountAsync(ct);
-        var rows = await posts.OrderBy(p => p.Number).Skip((current - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct);
+        var rows = await PostRow.WithReactionsAsync(db, await posts.OrderBy(p => p.Number).Skip((current - 1) * ApiPageSize).Take(ApiPageSize).ToListAsync(ct), ct);
         return TypedResults.Ok(new TopicResponse(topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}", topic.Kind, topic.Space!.Slug, topic.IsPinned, topic.IsLocked,
             topic.AcceptedPostId, [.. topic.TagList], topic.ReplyCount, current, Math.Max(1, (int)Math.Ceiling(count / (double)ApiPageSize)),
             [.. rows.Select(PostResponse.FromRow)]));
@@ -90,7 +90,7 @@ public static class TopicEndpoints
         var change = await topics.ReplyAsync(user, id, request.Body, request.ReplyTo, ct);
         return change.Outcome switch
         {
-            Outcome.Ok => TypedResults.Created($"/api/v1/posts/{change.Value!.Id}", PostResponse.FromRow(await PostRow.Query(db).FirstAsync(p => p.Id == change.Value.Id, ct))),
+            Outcome.Ok => TypedResults.Created($"/api/v1/posts/{change.Value!.Id}", PostResponse.FromRow((await PostRow.FindAsync(PostRow.Query(db).Where(p => p.Id == change.Value.Id), db, ct))!)),
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
             Outcome.TooFast => TooFast(http, change.RetryAt!.Value, change.Errors![""][0], l),
@@ -126,7 +126,7 @@ public static class TopicEndpoints
         var change = await topics.EditAsync(user, id, request.Body, request.Title, request.Reason, request.Wiki, ct);
         return change.Outcome switch
         {
-            Outcome.Ok => TypedResults.Ok(PostResponse.FromRow(await PostRow.Query(db).FirstAsync(p => p.Id == id, ct))),
+            Outcome.Ok => TypedResults.Ok(PostResponse.FromRow((await PostRow.FindAsync(PostRow.Query(db).Where(p => p.Id == id), db, ct))!)),
             Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
             Outcome.NotFound => TypedResults.NotFound(),
             _ => Forbidden(l),

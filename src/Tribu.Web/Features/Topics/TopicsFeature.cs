@@ -16,6 +16,23 @@ public static class TopicsFeature
         return services;
     }
 
+    /// <summary>
+    /// Counts a view for each topic page served to a person, rendered or from the page cache: this runs before the cache,
+    /// after the response, and counts only a 200 (a hidden or missing topic counts nothing). The page's own live
+    /// refreshes (<c>X-Tribu-Live</c>) are not visits.
+    /// </summary>
+    public static IApplicationBuilder UseTopicViewCounting(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        await next(http);
+        if (HttpMethods.IsGet(http.Request.Method) && http.Response.StatusCode == StatusCodes.Status200OK
+            && !http.Request.Headers.ContainsKey(ViewCounter.LiveHeader)
+            && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>()?.Type == typeof(TopicPage)
+            && long.TryParse(Convert.ToString(http.Request.RouteValues["Id"], System.Globalization.CultureInfo.InvariantCulture), out var topicId))
+        {
+            http.RequestServices.GetRequiredService<ViewCounter>().Count(topicId);
+        }
+    });
+
     /// <summary>A URL slug from a title: accents folded, lowercase, hyphens.</summary>
     public static string Slugify(string title)
     {

@@ -107,6 +107,8 @@ public sealed partial class TopicsService(
         else
         {
             await notifier.TopicStartedAsync(topic, opening, ct);
+            // Lists that show it (home, space, tags, feeds) are told, as for any change to a topic.
+            await ChangedAsync(topic.Id, ct);
         }
         return Change<Topic>.Ok(topic);
     }

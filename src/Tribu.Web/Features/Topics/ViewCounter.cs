@@ -58,4 +58,7 @@ public sealed partial class ViewCounter(IDbContextFactory<TribuDbContext> contex
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic views could not be saved; they are kept for the next attempt.")]
     private static partial void LogFlushFailed(ILogger logger, Exception ex);
+
+    /// <summary>Sent by the topic page's script when it fetches its posts again after a change.</summary>
+    public const string LiveHeader = "X-Tribu-Live";
 }

@@ -27,6 +27,8 @@ public sealed class LiveAcrossInstancesTests : IAsyncLifetime
             ["Redis:Configuration"] = TestEnvironment.Redis,
             // Its own channel: other test runs on the same Redis are not heard.
             ["Redis:Prefix"] = "tribu-test-" + Guid.NewGuid().ToString("N")[..8],
+            // Long enough that only an eviction can refresh a cached page within a test.
+            ["PageCache:Expiry"] = "00:10:00",
         };
         _a = new TribuAppFactory(TestDatabase.Postgres, settings);
         await _a.InitializeAsync();
@@ -79,5 +81,32 @@ public sealed class LiveAcrossInstancesTests : IAsyncLifetime
         (await NextEventAsync(topicEvents)).ShouldNotBeNullOrEmpty();
         (await NextEventAsync(unreadEvents)).ShouldBe("1");
         (await anonymousOnB.GetAsync($"/t/{topic}")).Text.ShouldContain("Yes, from instance A.");
+    }
+
+    [Fact]
+    public async Task ReplyPostedOnInstanceA_EvictsThePageCachedByInstanceB()
+    {
+        TestEnvironment.RequirePostgres();
+        TestEnvironment.RequireRedis();
+        var space = await TestSpaces.CreateAsync(_a!);
+        using var author = await TestPerson.CreateAsync(_a!);
+        var topic = (await (await author.Client.Http.PostAsJsonAsync($"/api/v1/spaces/{space}/topics", new { kind = "Discussion", title = "Cached on B", body = "Read on B." }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        using var anonymousOnB = _b!.CreateTribuClient();
+        await anonymousOnB.GetAsync($"/t/{topic}");
+        var cached = await anonymousOnB.GetAsync($"/t/{topic}");
+        cached.Response.Headers.Age.ShouldNotBeNull();
+
+        (await author.Client.Http.PostAsJsonAsync($"/api/v1/topics/{topic}/replies", new { body = "Written on A." })).EnsureSuccessStatusCode();
+
+        // B hears the change through Redis a moment later; without the eviction it would keep its page for ten minutes.
+        var deadline = TimeProvider.System.GetTimestamp() + TimeProvider.System.TimestampFrequency * 10;
+        var page = await anonymousOnB.GetAsync($"/t/{topic}");
+        while (!page.Text.Contains("Written on A.", StringComparison.Ordinal) && TimeProvider.System.GetTimestamp() < deadline)
+        {
+            await Task.Delay(100);
+            page = await anonymousOnB.GetAsync($"/t/{topic}");
+        }
+        page.Text.ShouldContain("Written on A.");
     }
 }

@@ -334,6 +334,31 @@ public abstract class SearchTests<TFactory>(TFactory factory) : TribuTestBase<TF
     }
 
     [Fact]
+    public async Task Backfill_IndexesABatchOfPostsAtOnce_EachInItsLanguage()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var m = Marker();
+        var (topic, opening) = await StartAsync(member, space, $"Batch indexing {m}", $"The opening post about brakes {m}.");
+        var french = await ReplyAsync(member, topic, $"Les communautés de cyclistes aiment les freins hydrauliques {m}.");
+        var english = await ReplyAsync(member, topic, $"Chains wear out in winter {m}, see https://example.com/guide/{m}x.");
+        // As if a new index version had come: none of the three has a document (the backfill writes them in one batch).
+        await App.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<SearchIndex>().RemovePostsAsync(sp.GetRequiredService<TribuDbContext>(), [opening, french, english], CancellationToken.None);
+            return 0;
+        });
+        (await PostIdsAsync(member, $"q={m}")).ShouldBeEmpty();
+
+        (await App.Service<SearchBackfill>().RunAsync()).ShouldBeGreaterThanOrEqualTo(3);
+
+        (await PostIdsAsync(member, $"q=communauté+{m}")).ShouldBe([french]);
+        (await PostIdsAsync(member, $"q=chain+{m}")).ShouldBe([english]);
+        (await PostIdsAsync(member, $"q={m}x")).ShouldBe([english]);
+        (await PostIdsAsync(member, $"q=batch+{m}")).ShouldBe([opening]);
+    }
+
+    [Fact]
     public async Task Backfill_RepairsEditsAndDeletesTheIndexMissed()
     {
         var space = await TestSpaces.CreateAsync(App);

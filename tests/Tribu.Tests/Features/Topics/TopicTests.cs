@@ -164,8 +164,9 @@ public abstract class TopicTests<TFactory>(TFactory factory) : TribuTestBase<TFa
         (await JsonAsync(await fan.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("likes").GetInt32().ShouldBe(0);
 
         // The page's button does the same, without JavaScript.
+        // One form per post: the pressed button sends its own name and value, as a browser does.
         var page = await fan.SubmitFormAsync($"/t/{topic}", f => f.GetAttribute("action") == $"/t/{topic}/react/{post}" && f.InnerHtml.Contains("value=\"Insightful\"", StringComparison.Ordinal),
-            new Dictionary<string, string>());
+            new Dictionary<string, string> { ["kind"] = "Insightful" });
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await JsonAsync(await fan.Http.GetAsync($"/api/v1/topics/{topic}"))).GetProperty("posts")[0].GetProperty("insightful").GetInt32().ShouldBe(1);
     }

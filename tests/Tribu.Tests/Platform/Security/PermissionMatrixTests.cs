@@ -97,6 +97,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/account/manage/privacy/export.zip", "/account/manage/privacy/export.zip", SignedIn),
             new("POST", "/account/logout", "/account/logout", Everyone),
             new("POST", "/culture", "/culture", Everyone),
+            new("GET", "/culture", "/culture?language=fr&returnUrl=/", Everyone),
             // Console.
             new("GET", "/manage", "/manage", Staff),
             new("GET", "/manage/members", "/manage/members", AdminOnly),
