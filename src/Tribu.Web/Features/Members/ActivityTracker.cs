@@ -10,9 +10,11 @@ namespace Tribu.Web.Features.Members;
 /// page view is a read and must not queue behind writes. Writes are idempotent (a day is a key, a read keeps the
 /// highest post number), so several instances and retries never count twice.
 /// </summary>
-public sealed partial class ActivityTracker(IDbContextFactory<TribuDbContext> contexts, TimeProvider clock, ILogger<ActivityTracker> logger) : BackgroundService
+public sealed partial class ActivityTracker(IDbContextFactory<TribuDbContext> contexts, TimeProvider clock, ILogger<ActivityTracker> logger) : BufferedWriter
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(10);
+
+    protected override TimeSpan Interval => FlushEvery;
 
     private readonly ConcurrentDictionary<(Guid Member, DateOnly Day), byte> _visits = new();
     // Days already written by this instance: a member's every request must not become a lookup.
@@ -34,7 +36,7 @@ public sealed partial class ActivityTracker(IDbContextFactory<TribuDbContext> co
         Visited(memberId);
     }
 
-    public async Task FlushAsync(CancellationToken ct = default)
+    public override async Task FlushAsync(CancellationToken ct = default)
     {
         var visits = Take(_visits).Select(v => v.Key).ToList();
         var reads = Take(_reads);
@@ -131,23 +133,6 @@ public sealed partial class ActivityTracker(IDbContextFactory<TribuDbContext> co
                 }
             }
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: what was gathered is written below.
-        }
-        await FlushAsync(CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Member activity could not be saved; it is kept for the next attempt.")]

@@ -122,31 +122,27 @@ public sealed class TrustLevels(TribuDbContext db, TimeProvider clock, IOptions<
         foreach (var chunk in candidates.Chunk(500))
         {
             var members = await db.Users.Where(u => chunk.Contains(u.Id) && !u.TrustLevelLocked && u.ErasedAt == null).ToListAsync(ct);
-            foreach (var member in members)
-            {
-                var level = Decide(member.TrustLevel, member.TrustLevelChangedAt, stats[member.Id], options.Value, now);
-                if (level == member.TrustLevel) continue;
-                audit.Record(null, AuditActions.TrustLevelChange, "member", member.Id, new { TrustLevel = (int)member.TrustLevel }, new { TrustLevel = (int)level }, l["TrustLevel.Reason.Activity"]);
-                member.TrustLevel = level;
-                member.TrustLevelChangedAt = now;
-                changed++;
-            }
+            changed += members.Count(m => Apply(m, stats[m.Id], now));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }
         // Levels 3 and 4 need recent activity: those who have none at all left do not appear in the stats.
         var idle = await db.Users.Where(u => u.TrustLevel > TrustLevel.Member && !u.TrustLevelLocked && u.ErasedAt == null && !candidates.Contains(u.Id)).ToListAsync(ct);
-        foreach (var member in idle)
-        {
-            var level = Decide(member.TrustLevel, member.TrustLevelChangedAt, new(TrustActivity.None, TrustActivity.None, false), options.Value, now);
-            if (level == member.TrustLevel) continue;
-            audit.Record(null, AuditActions.TrustLevelChange, "member", member.Id, new { TrustLevel = (int)member.TrustLevel }, new { TrustLevel = (int)level }, l["TrustLevel.Reason.Activity"]);
-            member.TrustLevel = level;
-            member.TrustLevelChangedAt = now;
-            changed++;
-        }
+        var none = new TrustStats(TrustActivity.None, TrustActivity.None, false);
+        changed += idle.Count(m => Apply(m, none, now));
         await db.SaveChangesAsync(ct);
         return changed;
+    }
+
+    /// <summary>Moves one member to the level their activity earns, with an audit entry; false when it stays.</summary>
+    private bool Apply(Member member, TrustStats stats, DateTime now)
+    {
+        var level = Decide(member.TrustLevel, member.TrustLevelChangedAt, stats, options.Value, now);
+        if (level == member.TrustLevel) return false;
+        audit.Record(null, AuditActions.TrustLevelChange, "member", member.Id, new { TrustLevel = (int)member.TrustLevel }, new { TrustLevel = (int)level }, l["TrustLevel.Reason.Activity"]);
+        member.TrustLevel = level;
+        member.TrustLevelChangedAt = now;
+        return true;
     }
 
     /// <summary>Staff set a member's level and lock it (the job leaves it), or unlock it (the job takes over again).</summary>

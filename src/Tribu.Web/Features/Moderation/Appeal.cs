@@ -183,15 +183,8 @@ public sealed class AppealService(TribuDbContext db, TimeProvider clock, AuditLo
         var topic = post.Topic!;
         if (!TopicPermissions.IsModerator(topic.SpaceId, user)) return Change<Appeal>.Forbidden();
         if ((response?.Length ?? 0) > TextMaxLength) return Change<Appeal>.Invalid(new() { ["Response"] = [l["Flag.Error.TextTooLong", TextMaxLength]] });
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Claimed like a queue decision: a second moderator is told it is done.
-        var claimed = await db.Set<Appeal>().Where(a => a.Id == appealId && a.ResolvedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ResolvedAt, now).SetProperty(a => a.ResolvedById, me).SetProperty(a => a.Granted, grant), ct);
-        if (claimed == 0) return Change<Appeal>.Invalid(new() { [""] = [l["Appeal.AlreadyDecided"]] });
-        appeal.ResolvedAt = now;
-        appeal.ResolvedById = me;
-        appeal.Granted = grant;
-        appeal.Response = string.IsNullOrWhiteSpace(response) ? null : response.Trim();
+        if (!await ClaimAsync(appeal, me, grant, response, ct)) return Change<Appeal>.Invalid(new() { [""] = [l["Appeal.AlreadyDecided"]] });
+        var now = appeal.ResolvedAt!.Value;
         if (grant && post.Status == PostStatus.Hidden && !post.IsDeleted)
         {
             post.Status = PostStatus.Published;
@@ -215,14 +208,7 @@ public sealed class AppealService(TribuDbContext db, TimeProvider clock, AuditLo
         var memberIsStaff = await db.UserRoles.AnyAsync(ur => ur.UserId == member.Id && db.Roles.Any(r => r.Id == ur.RoleId && Members.Roles.Staff.Contains(r.Name!)), ct);
         if (!SanctionService.CanSanction(user, member.Id, memberIsStaff)) return Change<Appeal>.Forbidden();
         if ((response?.Length ?? 0) > TextMaxLength) return Change<Appeal>.Invalid(new() { ["Response"] = [l["Flag.Error.TextTooLong", TextMaxLength]] });
-        var now = clock.GetUtcNow().UtcDateTime;
-        var claimed = await db.Set<Appeal>().Where(a => a.Id == appeal.Id && a.ResolvedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ResolvedAt, now).SetProperty(a => a.ResolvedById, me).SetProperty(a => a.Granted, grant), ct);
-        if (claimed == 0) return Change<Appeal>.Invalid(new() { [""] = [l["Appeal.AlreadyDecided"]] });
-        appeal.ResolvedAt = now;
-        appeal.ResolvedById = me;
-        appeal.Granted = grant;
-        appeal.Response = string.IsNullOrWhiteSpace(response) ? null : response.Trim();
+        if (!await ClaimAsync(appeal, me, grant, response, ct)) return Change<Appeal>.Invalid(new() { [""] = [l["Appeal.AlreadyDecided"]] });
         audit.Record(user, grant ? AuditActions.AppealGrant : AuditActions.AppealDeny, "sanction", sanctionId, reason: appeal.Response);
         await db.SaveChangesAsync(ct);
         // Granted: the sanction is lifted (and the member's standing recomputed) the way a moderator lifts it by hand.
@@ -234,5 +220,19 @@ public sealed class AppealService(TribuDbContext db, TimeProvider clock, AuditLo
             await outbox.DeliverSoonAsync(ct);
         }
         return Change<Appeal>.Ok(appeal);
+    }
+
+    /// <summary>Takes the decision like a queue decision (conditional): false when another moderator decided first.</summary>
+    private async Task<bool> ClaimAsync(Appeal appeal, Guid me, bool grant, string? response, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claimed = await db.Set<Appeal>().Where(a => a.Id == appeal.Id && a.ResolvedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ResolvedAt, now).SetProperty(a => a.ResolvedById, me).SetProperty(a => a.Granted, grant), ct);
+        if (claimed == 0) return false;
+        appeal.ResolvedAt = now;
+        appeal.ResolvedById = me;
+        appeal.Granted = grant;
+        appeal.Response = string.IsNullOrWhiteSpace(response) ? null : response.Trim();
+        return true;
     }
 }

@@ -9,16 +9,18 @@ namespace Tribu.Web.Features.Topics;
 /// is a read, and must not queue behind writes (SQLite has one writer). Each instance adds its own views, so counts stay
 /// right with several instances; at worst the last few seconds of views are lost in a crash.
 /// </summary>
-public sealed partial class ViewCounter(IDbContextFactory<TribuDbContext> contexts, ILogger<ViewCounter> logger) : BackgroundService
+public sealed partial class ViewCounter(IDbContextFactory<TribuDbContext> contexts, ILogger<ViewCounter> logger) : BufferedWriter
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
+
+    protected override TimeSpan Interval => FlushEvery;
 
     private readonly ConcurrentDictionary<long, int> _pending = new();
 
     public void Count(long topicId) => _pending.AddOrUpdate(topicId, 1, (_, n) => n + 1);
 
     /// <summary>Adds the views counted so far to their topics.</summary>
-    public async Task FlushAsync(CancellationToken ct = default)
+    public override async Task FlushAsync(CancellationToken ct = default)
     {
         if (_pending.IsEmpty) return;
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -37,23 +39,6 @@ public sealed partial class ViewCounter(IDbContextFactory<TribuDbContext> contex
                 return;
             }
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: the last views are written below.
-        }
-        await FlushAsync(CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic views could not be saved; they are kept for the next attempt.")]
