@@ -1,5 +1,6 @@
 using Tribu.Web.Features.Listening.Analysis;
 
+
 namespace Tribu.Web.Features.Listening;
 
 public static class ListeningFeature
@@ -10,5 +11,8 @@ public static class ListeningFeature
     /// </summary>
     public static IServiceCollection AddListeningFeature(this IServiceCollection services) =>
         services.AddSingleton<ISentimentEngine>(_ => LexiconSentimentEngine.Default)
-            .AddSingleton<MentionAnalyzer>();
+            .AddSingleton<MentionAnalyzer>()
+            .AddSingleton<Ingestion.WatchCatalog>()
+            .AddSingleton<Notifications.ILiveObserver>(sp => sp.GetRequiredService<Ingestion.WatchCatalog>())
+            .AddScoped<Ingestion.MentionIngestor>();
 }

@@ -31,6 +31,25 @@ public sealed class ListeningSource
     public DateTime? LastPolledAt { get; set; }
     public string? LastError { get; set; }
     public int ItemCount { get; set; }
+
+    /// <summary>Minutes between two polls when all is well.</summary>
+    public int PollIntervalMinutes { get; set; } = DefaultPollIntervalMinutes;
+    /// <summary>When the poller next looks at it: pushed back after errors (back-off) and by a server's rate limit.</summary>
+    public DateTime? NextPollAt { get; set; }
+    /// <summary>Polls failed in a row; the back-off grows with it and a success resets it.</summary>
+    public int ConsecutiveFailures { get; set; }
+    public DateTime? LastSuccessAt { get; set; }
+    /// <summary>A non-fatal fault of the last poll (a malformed feed read as far as possible, items skipped).</summary>
+    public string? LastWarning { get; set; }
+    /// <summary>The HMAC secret of a webhook source or an API token, protected with ASP.NET Data Protection.</summary>
+    public string? ProtectedSecret { get; set; }
+
+    public const int DefaultPollIntervalMinutes = 5;
+    public const int MinPollIntervalMinutes = 1;
+    public const int MaxPollIntervalMinutes = 24 * 60;
+
+    /// <summary>Sources polled by the poller (the others receive or import their mentions).</summary>
+    public bool IsPolled => Kind is SourceKind.Rss or SourceKind.Mastodon or SourceKind.Bluesky;
 }
 
 internal sealed class ListeningSourceConfiguration : IEntityTypeConfiguration<ListeningSource>
@@ -42,5 +61,8 @@ internal sealed class ListeningSourceConfiguration : IEntityTypeConfiguration<Li
         builder.Property(s => s.Settings).HasMaxLength(20_000);
         builder.Property(s => s.Cursor).HasMaxLength(2000);
         builder.Property(s => s.LastError).HasMaxLength(2000);
+        builder.Property(s => s.LastWarning).HasMaxLength(2000);
+        builder.Property(s => s.ProtectedSecret).HasMaxLength(2000);
+        builder.HasIndex(s => s.NextPollAt);
     }
 }

@@ -24,6 +24,12 @@ public static class LiveChannels
 
     /// <summary>Something every page may show changed (a space, the site's settings).</summary>
     public const string Site = "site";
+
+    /// <summary>New mentions were stored, or alerts changed: the listening console's live pages refresh.</summary>
+    public const string Listening = "listening";
+
+    /// <summary>A listening query was created, edited or deleted: every instance reloads the queries it matches.</summary>
+    public const string ListeningQueries = "listening:queries";
 }
 
 /// <summary>

@@ -38,6 +38,13 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<TopicRead> TopicReads => Set<TopicRead>();
     public DbSet<Features.Listening.ListeningSource> ListeningSources => Set<Features.Listening.ListeningSource>();
     public DbSet<Features.Listening.Mention> Mentions => Set<Features.Listening.Mention>();
+    public DbSet<Features.Listening.MentionMatch> MentionMatches => Set<Features.Listening.MentionMatch>();
+    public DbSet<Features.Listening.Watch> Watches => Set<Features.Listening.Watch>();
+    public DbSet<Features.Listening.AuthorLink> AuthorLinks => Set<Features.Listening.AuthorLink>();
+    public DbSet<Features.Listening.Alerts.ListeningAlert> ListeningAlerts => Set<Features.Listening.Alerts.ListeningAlert>();
+    public DbSet<Features.Listening.Corrections.SentimentCorrection> SentimentCorrections => Set<Features.Listening.Corrections.SentimentCorrection>();
+    public DbSet<Features.Listening.Corrections.SentimentModel> SentimentModels => Set<Features.Listening.Corrections.SentimentModel>();
+    public DbSet<Platform.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Platform.Webhooks.WebhookDelivery>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<Features.Moderation.AuditEntry> AuditEntries => Set<Features.Moderation.AuditEntry>();
 
