@@ -8,6 +8,7 @@ using Tribu.Web.Components;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Admin;
 using Tribu.Web.Features.Members;
+using Tribu.Web.Features.Listening;
 using Tribu.Web.Features.Moderation;
 using Tribu.Web.Features.Notifications;
 using Tribu.Web.Features.Privacy;
@@ -135,6 +136,7 @@ public static class TribuSetup
         api.MapSearchEndpoints();
         api.MapUploadEndpoints();
         api.MapModerationEndpoints();
+        api.MapListeningEndpoints();
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();

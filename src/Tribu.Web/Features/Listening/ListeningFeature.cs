@@ -14,5 +14,9 @@ public static class ListeningFeature
             .AddSingleton<MentionAnalyzer>()
             .AddSingleton<Ingestion.WatchCatalog>()
             .AddSingleton<Notifications.ILiveObserver>(sp => sp.GetRequiredService<Ingestion.WatchCatalog>())
-            .AddScoped<Ingestion.MentionIngestor>();
+            .AddScoped<Ingestion.MentionIngestor>()
+            .AddScoped<Queries.WatchService>()
+            .AddScoped<Mentions.MentionQueries>()
+            .AddScoped<Mentions.ListeningStats>()
+            .AddScoped<AuthorLinks>();
 }

@@ -55,12 +55,18 @@ public static class AuditActions
     public const string TopicMerge = "topic.merge";
     public const string TopicSplit = "topic.split";
     public const string MentionRetention = "listening.retention";
+    public const string ListeningQueryCreate = "listening.query.create";
+    public const string ListeningQueryUpdate = "listening.query.update";
+    public const string ListeningQueryDelete = "listening.query.delete";
+    public const string AuthorLink = "listening.author.link";
+    public const string AuthorUnlink = "listening.author.unlink";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
         SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
         TrustLevelChange, PostWiki, TopicMerge, TopicSplit, MentionRetention,
+        ListeningQueryCreate, ListeningQueryUpdate, ListeningQueryDelete, AuthorLink, AuthorUnlink,
     ];
 }
 
