@@ -142,6 +142,7 @@ public static class TribuSetup
         app.MapFeedEndpoints();
         app.MapUploadFiles();
         app.MapModerationFiles();
+        app.MapListeningFiles();
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
 

@@ -117,6 +117,17 @@ public static class ListeningEndpoints
         return api;
     }
 
+    /// <summary>The console's live pieces outside the API: the stream of "new mentions or alerts" signals.</summary>
+    public static IEndpointRouteBuilder MapListeningFiles(this IEndpointRouteBuilder app)
+    {
+        // The mention stream and the alerts page listen here and fetch themselves again when told.
+        app.MapGet("/manage/listening/stream", async (HttpContext http, Notifications.ILiveBus bus, TribuDbContext db, CancellationToken ct) =>
+                await Notifications.ServerSentEvents.StreamAsync(http, bus, Notifications.LiveChannels.Listening, "changed",
+                    async () => (await db.Mentions.MaxAsync(m => (long?)m.Id, ct) ?? 0).ToString(CultureInfo.InvariantCulture), ct))
+            .RequireAuthorization(Policies.Manager).ExcludeFromDescription();
+        return app;
+    }
+
     internal static string? Limit(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Trim() is { Length: > MentionFilter.MaxTextLength } t ? t[..MentionFilter.MaxTextLength] : text.Trim();
 }

@@ -77,11 +77,100 @@
     });
   }
 
+  // The listening mention stream: when new mentions are stored, fetch the page again and swap in the list
+  // (only on the newest page: an older page stays as it is while it is read).
+  function liveMentions() {
+    const list = document.getElementById('mentions');
+    if (!list || list.dataset.liveMentions !== 'true' || !window.EventSource || !window.fetch) return;
+    const status = document.getElementById('live-status');
+    let last = null;
+    const source = new EventSource('/manage/listening/stream');
+    streams.push(source);
+    source.addEventListener('changed', async (e) => {
+      if (last === null || last === e.data) { last = e.data; return; }
+      last = e.data;
+      const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('mentions');
+      if (!fresh) return;
+      list.innerHTML = fresh.innerHTML;
+      if (status) status.textContent = list.dataset.liveAnnounce;
+    });
+  }
+
+  // A listening query being edited: show what it would match among the latest mentions, or why it cannot be read.
+  function queryPreview() {
+    const area = document.querySelector('[data-query-preview]');
+    if (!area || !window.fetch) return;
+    const box = document.getElementById(area.dataset.queryPreview);
+    const form = area.form;
+    let timer;
+    let seq = 0;
+    const format = (template, ...values) => values.reduce((text, v, i) => text.replace(`{${i}}`, v), template);
+    async function refresh() {
+      const text = area.value.trim();
+      if (!text) return;
+      const mine = ++seq;
+      const body = {
+        query: text,
+        languages: [...form.querySelectorAll('[data-preview-language]:checked')].map((c) => c.dataset.previewLanguage),
+        sourceIds: [...form.querySelectorAll('[data-preview-source]:checked')].map((c) => parseInt(c.dataset.previewSource, 10)),
+      };
+      const response = await fetch('/api/v1/listening/queries/preview', {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      if (!response.ok || mine !== seq) return;
+      const preview = await response.json();
+      const nodes = [];
+      if (preview.errors.length > 0) {
+        const p = document.createElement('p');
+        p.textContent = box.dataset.errors;
+        const list = document.createElement('ul');
+        for (const error of preview.errors) {
+          const item = document.createElement('li');
+          item.className = 'field-error';
+          item.textContent = error.message;
+          list.append(item);
+        }
+        nodes.push(p, list);
+      } else {
+        const p = document.createElement('p');
+        p.textContent = preview.matched === 0 ? box.dataset.none : format(box.dataset.scanned, preview.matched, preview.scanned);
+        nodes.push(p);
+        const list = document.createElement('ul');
+        for (const m of preview.sample) {
+          const item = document.createElement('li');
+          item.className = 'mention';
+          const badge = document.createElement('span');
+          badge.className = `sentiment sentiment-${m.sentiment.toLowerCase()}`;
+          badge.textContent = box.dataset[`sentiment${m.sentiment}`] || m.sentiment;
+          const words = document.createElement('p');
+          words.className = 'mention-text';
+          if (m.language !== 'other') words.lang = m.language;
+          words.textContent = m.text;
+          const link = document.createElement('a');
+          link.href = `/manage/listening/mentions/${m.id}`;
+          link.textContent = m.authorHandle || `#${m.id}`;
+          item.append(link, ' ', badge, words);
+          list.append(item);
+        }
+        if (preview.sample.length > 0) nodes.push(list);
+      }
+      box.replaceChildren(...nodes);
+    }
+    const later = () => { clearTimeout(timer); timer = setTimeout(refresh, 400); };
+    area.addEventListener('input', later);
+    form.addEventListener('change', (e) => { if (e.target.matches('[data-preview-language], [data-preview-source]')) later(); });
+    if (area.value.trim()) refresh();
+  }
+
   function start() {
     while (streams.length) streams.pop().close();
     unreadBadge();
     liveTopic();
     similarTopics();
+    liveMentions();
+    queryPreview();
   }
 
   start();
