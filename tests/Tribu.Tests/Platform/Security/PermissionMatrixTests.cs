@@ -26,6 +26,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
     private static readonly Access[] SignedIn = [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] Staff = [Access.NeedsLogin, Access.Denied, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] Managers = [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Allowed, Access.Allowed];
+    private static readonly Access[] ManagersHidden = [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden];
     private static readonly Access[] AdminOnly = [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Denied, Access.Allowed];
     private static readonly Access[] SignedInHidden = [Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] StaffHidden = [Access.Hidden, Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed];
@@ -165,6 +166,27 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/p/{Id:long}/flag", $"/p/{opening}/flag", [Access.NeedsLogin, Access.Allowed, Access.Allowed, Access.Allowed, Access.Hidden]),
             new("GET", "/p/{Id:long}/appeal", $"/p/{opening}/appeal", [Access.NeedsLogin, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("POST", "/manage/moderation/appeals/{appealId:long}", "/manage/moderation/appeals/999999", SignedIn),
+            // Listening (community managers and admins).
+            new("GET", "/manage/listening", "/manage/listening", Managers),
+            new("GET", "/manage/listening/stream", "/manage/listening/stream", Managers),
+            new("GET", "/manage/listening/mentions", "/manage/listening/mentions", Managers),
+            new("GET", "/manage/listening/mentions/{Id:long}", "/manage/listening/mentions/999999999", ManagersHidden),
+            new("GET", "/manage/listening/queries", "/manage/listening/queries", Managers),
+            new("GET", "/manage/listening/queries/new", "/manage/listening/queries/new", Managers),
+            new("GET", "/manage/listening/queries/{Id:int}", "/manage/listening/queries/999999", ManagersHidden),
+            new("GET", "/api/v1/listening/queries", "/api/v1/listening/queries", Managers),
+            new("POST", "/api/v1/listening/queries", "/api/v1/listening/queries", Managers, new { }),
+            new("GET", "/api/v1/listening/queries/{id:int}", "/api/v1/listening/queries/999999", ManagersHidden),
+            new("PUT", "/api/v1/listening/queries/{id:int}", "/api/v1/listening/queries/999999", ManagersHidden, new { }),
+            new("DELETE", "/api/v1/listening/queries/{id:int}", "/api/v1/listening/queries/999999", ManagersHidden),
+            new("POST", "/api/v1/listening/queries/preview", "/api/v1/listening/queries/preview", Managers, new { query = "matrix" }),
+            new("GET", "/api/v1/listening/mentions", "/api/v1/listening/mentions", Managers),
+            new("GET", "/api/v1/listening/mentions/{id:long}", "/api/v1/listening/mentions/999999999", ManagersHidden),
+            new("GET", "/api/v1/listening/stats/volume", "/api/v1/listening/stats/volume", Managers),
+            new("GET", "/api/v1/listening/stats/share-of-voice", "/api/v1/listening/stats/share-of-voice", Managers),
+            new("GET", "/api/v1/listening/authors", "/api/v1/listening/authors", Managers),
+            new("POST", "/api/v1/listening/authors", "/api/v1/listening/authors", Managers, new { }),
+            new("DELETE", "/api/v1/listening/authors/{id:int}", "/api/v1/listening/authors/999999", ManagersHidden),
             // Notifications and follows.
             new("GET", "/notifications", "/notifications", SignedIn),
             new("GET", "/account/manage/notifications", "/account/manage/notifications", SignedIn),
