@@ -63,6 +63,7 @@ public sealed class PrivacyService(
             .Select(r => new { r.PostId, r.Title, r.BodyMarkdown, r.Reason, r.CreatedAt }).ToListAsync(ct));
         await Add("reactions.json", await db.PostReactions.AsNoTracking().Where(r => r.MemberId == memberId).Select(r => new { r.PostId, r.Kind, r.CreatedAt }).ToListAsync(ct));
         await Add("bookmarks.json", await db.Bookmarks.AsNoTracking().Where(b => b.MemberId == memberId).Select(b => new { b.PostId, b.CreatedAt }).ToListAsync(ct));
+        await Add("social-accounts.json", await db.AuthorLinks.AsNoTracking().Where(a => a.MemberId == memberId).Select(a => new { a.Handle, Origin = a.Origin.ToString(), a.CreatedAt }).ToListAsync(ct));
         await Add("follows.json", await db.Follows.AsNoTracking().Where(f => f.FollowerId == memberId).Select(f => new { f.Kind, f.TargetKey, f.CreatedAt }).ToListAsync(ct));
         await Add("notifications.json", await db.Notifications.AsNoTracking().Where(n => n.RecipientId == memberId)
             .Select(n => new { n.Kind, n.TopicId, n.PostId, n.CreatedAt, n.ReadAt, n.Note }).ToListAsync(ct));
@@ -107,6 +108,9 @@ public sealed class PrivacyService(
         await db.Follows.Where(f => f.FollowerId == memberId || (f.Kind == Notifications.FollowKind.Member && (f.TargetKey == member.Handle || f.TargetKey == memberId.ToString())))
             .ExecuteDeleteAsync(ct);
         await db.Bookmarks.Where(b => b.MemberId == memberId).ExecuteDeleteAsync(ct);
+        // Listening: mentions stay (they were public elsewhere) but no longer point at the member.
+        await db.Mentions.Where(m => m.MemberId == memberId).ExecuteUpdateAsync(s => s.SetProperty(m => m.MemberId, (Guid?)null), ct);
+        await db.AuthorLinks.Where(a => a.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.MemberVisits.Where(v => v.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.TopicReads.Where(r => r.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Notifications.Where(n => n.RecipientId == memberId).ExecuteDeleteAsync(ct);
