@@ -18,5 +18,6 @@ public static class ListeningFeature
             .AddScoped<Queries.WatchService>()
             .AddScoped<Mentions.MentionQueries>()
             .AddScoped<Mentions.ListeningStats>()
-            .AddScoped<AuthorLinks>();
+            .AddScoped<AuthorLinks>()
+            .AddScoped<Demo.ListeningDemo>();
 }
