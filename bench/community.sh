@@ -8,6 +8,8 @@
 #   PROVIDERS="sqlite postgres"   which databases to measure
 #   SNAPSHOT=<commit>             build that commit's src/ (with this bench/) instead of the working tree
 #   DURATION=15s CONNECTIONS=64   wrk settings for the page measures
+#   SEARCH_ONLY=1                 the search measures only (page, API, per query), not the topic pages
+#   SKIP_BUILD=1                  reuse the app and seeder built by the previous run
 #   PG_CS="Host=127.0.0.1;Port=5432;Username=tribu_test;Password=tribu_test_pw;Database=tribu_bench;SSL Mode=Disable;Options=-c jit=off"
 #                                 (same host: no TLS, no JIT for the app's short queries; see docs/operations.md)
 # Needs wrk, curl, and for PostgreSQL a running server with that role (CREATEDB): see test.sh.
@@ -21,6 +23,7 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 PROVIDERS=${PROVIDERS:-"sqlite postgres"}
 RESEED=${RESEED:-0}
+SEARCH_ONLY=${SEARCH_ONLY:-0}
 PG_CS=${PG_CS:-"Host=127.0.0.1;Port=5432;Username=tribu_test;Password=tribu_test_pw;Database=tribu_bench;SSL Mode=Disable;Options=-c jit=off"}
 LUA="$REPO/bench/community.lua"
 mkdir -p "$ROOT"
@@ -40,8 +43,12 @@ if [ -n "${SNAPSHOT:-}" ]; then
 else
   echo "== building the working tree ($(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet -- src || echo ', with uncommitted src changes'))"
 fi
-dotnet publish "$SRC/src/Tribu.Web" -c Release -r linux-x64 --self-contained false -o "$ROOT/app" -nologo -v quiet >/dev/null
-dotnet build "$SRC/bench/Tribu.Bench" -c Release -nologo -v quiet >/dev/null
+if [ "${SKIP_BUILD:-0}" = 1 ] && [ -x "$ROOT/app/Tribu.Web" ]; then
+  echo "== SKIP_BUILD: reusing $ROOT/app (built $(date -r "$ROOT/app/Tribu.Web.dll" '+%F %T'))"
+else
+  dotnet publish "$SRC/src/Tribu.Web" -c Release -r linux-x64 --self-contained false -o "$ROOT/app" -nologo -v quiet >/dev/null
+  dotnet build "$SRC/bench/Tribu.Bench" -c Release -nologo -v quiet >/dev/null
+fi
 SEEDER="$SRC/bench/Tribu.Bench/bin/Release/net10.0/Tribu.Bench.dll"
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -140,18 +147,22 @@ run_provider() {
   curl -fs "$BASE/" >/dev/null; sleep 2; echo "RSS after a few pages: $(rss "$APP_PID")"
 
   echo "== warm-up (5 s on each URL)"
-  wrk -t2 -c"$CONNECTIONS" -d5s "$topic" >/dev/null
-  TRIBU_COOKIE=$cookie wrk -t2 -c"$CONNECTIONS" -d5s -s "$LUA" "$topic" >/dev/null
+  if [ "$SEARCH_ONLY" != 1 ]; then
+    wrk -t2 -c"$CONNECTIONS" -d5s "$topic" >/dev/null
+    TRIBU_COOKIE=$cookie wrk -t2 -c"$CONNECTIONS" -d5s -s "$LUA" "$topic" >/dev/null
+  fi
   TRIBU_PATHS=$(search_paths /search) wrk -t2 -c8 -d5s -s "$LUA" "$BASE/search" >/dev/null
 
   echo "== measures (wrk -t2, $DURATION each)"
   measure "trivial endpoint /health/live, c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$BASE/health/live"
-  measure "anonymous topic page 1 (50 of 201 posts), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$topic"
-  # The same page rendered at every request: a status-message cookie is per-visitor state, so the page cache stays out of it.
-  measure "anonymous topic page 1 rendered (page cache bypassed by a status cookie), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: tribu.status=bench" "$topic"
-  # The page's own live refreshes (X-Tribu-Live) are not counted as views: until 86e710e each counted view was an UPDATE.
-  measure "anonymous topic page 1 not counted as a view (X-Tribu-Live), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" -H "X-Tribu-Live: 1" "$topic"
-  TRIBU_COOKIE=$cookie measure "logged-in topic page 1, c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$topic"
+  if [ "$SEARCH_ONLY" != 1 ]; then
+    measure "anonymous topic page 1 (50 of 201 posts), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$topic"
+    # The same page rendered at every request: a status-message cookie is per-visitor state, so the page cache stays out of it.
+    measure "anonymous topic page 1 rendered (page cache bypassed by a status cookie), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: tribu.status=bench" "$topic"
+    # The page's own live refreshes (X-Tribu-Live) are not counted as views: until 86e710e each counted view was an UPDATE.
+    measure "anonymous topic page 1 not counted as a view (X-Tribu-Live), c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" -H "X-Tribu-Live: 1" "$topic"
+    TRIBU_COOKIE=$cookie measure "logged-in topic page 1, c$CONNECTIONS" -t2 -c"$CONNECTIONS" -d"$DURATION" "$topic"
+  fi
   TRIBU_PATHS=$(search_paths /search) measure "search page, ${#SEARCH_QUERIES[@]} queries in turn, c1" -t1 -c1 -d"$DURATION" "$BASE/search"
   TRIBU_PATHS=$(search_paths /api/v1/search) measure "search API, ${#SEARCH_QUERIES[@]} queries in turn, c1" -t1 -c1 -d"$DURATION" "$BASE/api/v1/search"
   TRIBU_PATHS=$(search_paths /api/v1/search) measure "search API, ${#SEARCH_QUERIES[@]} queries in turn, c8" -t2 -c8 -d"$DURATION" "$BASE/api/v1/search"

@@ -52,15 +52,21 @@ public abstract class SearchIndex
     /// <summary>Removes every post of these topics.</summary>
     public abstract Task RemoveTopicsAsync(TribuDbContext db, IReadOnlyCollection<long> topicIds, CancellationToken ct);
 
-    /// <summary>The posts matching the query, composable with LINQ. Only called when <see cref="SearchQuery.HasTerms"/>.</summary>
     /// <summary>
     /// How many matches are ranked: the newest ones. Ranking every match of a common word (a third of a million posts)
     /// costs seconds; ranking the newest 2,000 costs milliseconds, and is exact for any rarer word (bench/RESULTS.md).
     /// </summary>
-    public const int MaxCandidates = 2000;
+    public const int DefaultMaxCandidates = 2000;
 
-    /// <summary>The newest <see cref="MaxCandidates"/> posts that match, each with its relevance (higher is better).</summary>
-    public abstract IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query);
+    /// <summary>How many matches <see cref="MatchAsync"/> returns at most (fewer in tests, to cross its steps).</summary>
+    public int MaxCandidates { get; init; } = DefaultMaxCandidates;
+
+    /// <summary>
+    /// The newest <see cref="MaxCandidates"/> posts that match, newest first, each with its relevance (higher is better).
+    /// Only called when <see cref="SearchQuery.HasTerms"/>. The index knows words only: who may read a post is checked
+    /// by the caller, on live data.
+    /// </summary>
+    public abstract Task<List<SearchHit>> MatchAsync(TribuDbContext db, SearchQuery query, CancellationToken ct);
 
     /// <summary>Purges what removed posts left in the index's own storage (an erasure must leave no words behind).</summary>
     public virtual Task PurgeRemovedAsync(TribuDbContext db, CancellationToken ct) => Task.CompletedTask;
@@ -120,12 +126,14 @@ public sealed class SqliteSearchIndex : SearchIndex
         }
     }
 
-    public override IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query)
+    public override Task<List<SearchHit>> MatchAsync(TribuDbContext db, SearchQuery query, CancellationToken ct)
     {
         var match = query.Fts5Match() ?? throw new InvalidOperationException("The query has no terms.");
+        // FTS5 walks its doclists newest first and stops at the limit, whatever the number of matches.
         // bm25 is lower for better matches; negated so that, as on PostgreSQL, a higher score is better.
         return db.Database.SqlQuery<SearchHit>(
-            $"""SELECT rowid AS "PostId", -bm25("PostSearch", 4.0, 1.0) AS "Score" FROM "PostSearch" WHERE "PostSearch" MATCH {match} ORDER BY rowid DESC LIMIT {MaxCandidates}""");
+            $"""SELECT rowid AS "PostId", -bm25("PostSearch", 4.0, 1.0) AS "Score" FROM "PostSearch" WHERE "PostSearch" MATCH {match} ORDER BY rowid DESC LIMIT {MaxCandidates}""")
+            .ToListAsync(ct);
     }
 
     public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(TribuDbContext db, SearchQuery query, IReadOnlyList<long> postIds, CancellationToken ct)
@@ -237,18 +245,52 @@ public sealed class PostgresSearchIndex : SearchIndex
         await db.Database.ExecuteSqlAsync($"""DELETE FROM "SearchDocuments" WHERE "PostId" IN (SELECT "Id" FROM "Posts" WHERE "TopicId" = ANY({ids}))""", ct);
     }
 
-    public override IQueryable<SearchHit> Match(TribuDbContext db, SearchQuery query)
+    /// <summary>How many of the newest posts the first step of <see cref="MatchAsync"/> reads (fewer in tests).</summary>
+    public long FirstWindow { get; init; } = 10_000;
+
+    /// <summary>
+    /// The newest matches, by steps back in time. In one statement (<c>ORDER BY "PostId" DESC LIMIT n</c>) the planner
+    /// walks the primary key backwards and tests each post's vector, which is right for a common word (its newest
+    /// matches are near) and ruinous for a rarer one (5–12 s for 'freinage' or 'communautés' on a million posts: most
+    /// of the table read). So: the newest <see cref="FirstWindow"/> posts first (either plan is cheap there); then, from
+    /// the rate of matches seen, the span of older posts that probably holds the rest, read through the GIN index and
+    /// the primary key's range together (a bitmap AND); past half of what is left, the GIN index alone.
+    /// Ranking costs one read of each candidate's vector, never more than <see cref="SearchIndex.MaxCandidates"/>.
+    /// </summary>
+    public override async Task<List<SearchHit>> MatchAsync(TribuDbContext db, SearchQuery query, CancellationToken ct)
     {
-        // Only our own SQL is spliced in (the tsquery's shape); every value the member typed is a parameter.
-        var (tsquery, parameters) = TsQuery(query);
-        var sql = $"""
-            SELECT d."PostId", ts_rank_cd(d."SearchVector", q.query)::float8 AS "Score"
-            FROM "SearchDocuments" AS d, (SELECT {tsquery} AS query) AS q
-            WHERE d."SearchVector" @@ q.query
-            ORDER BY d."PostId" DESC
-            LIMIT {MaxCandidates}
-            """;
-        return db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]);
+        var hits = new List<SearchHit>();
+        var upper = await db.Set<SearchDocument>().MaxAsync(d => (long?)d.PostId, ct) ?? 0;
+        var span = FirstWindow;
+        for (var step = 0; upper > 0 && hits.Count < MaxCandidates; step++)
+        {
+            var lower = upper - span;
+            var last = lower <= 0 || step == 3;
+            // Only our own SQL is spliced in (the tsquery's shape); every value the member typed is a parameter.
+            var (tsquery, parameters) = TsQuery(query);
+            var bounds = parameters.Count;
+            parameters.Add(upper);
+            parameters.Add(MaxCandidates - hits.Count);
+            parameters.Add(Math.Max(lower, 0));
+            // "+ 0" keeps the planner off the backward walk of the primary key outside the first, small window.
+            var order = step == 0 && !last ? "d.\"PostId\"" : "d.\"PostId\" + 0";
+            var sql = $$"""
+                SELECT d."PostId", ts_rank_cd(d."SearchVector", q.query)::float8 AS "Score"
+                FROM "SearchDocuments" AS d, (SELECT {{tsquery}} AS query) AS q
+                WHERE d."SearchVector" @@ q.query AND d."PostId" <= {{{bounds}}}{{(last ? "" : $" AND d.\"PostId\" > {{{bounds + 2}}}")}}
+                ORDER BY {{order}} DESC
+                LIMIT {{{bounds + 1}}}
+                """;
+            var found = await db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]).ToListAsync(ct);
+            hits.AddRange(found);
+            if (last) break;
+            // Matches seem spread evenly over time: aim for the span that holds the rest, with a margin.
+            var rate = Math.Max(found.Count, 1) / (double)(upper - lower);
+            var next = (long)Math.Min(long.MaxValue / 4, Math.Ceiling((MaxCandidates - hits.Count) / rate * 1.5));
+            upper = lower;
+            span = next >= upper / 2 ? upper : Math.Max(next, FirstWindow);
+        }
+        return hits;
     }
 
     public override async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(TribuDbContext db, SearchQuery query, IReadOnlyList<long> postIds, CancellationToken ct)

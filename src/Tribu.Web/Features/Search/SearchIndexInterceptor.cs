@@ -11,8 +11,8 @@ namespace Tribu.Web.Features.Search;
 /// a post created or edited is indexed, a post or topic deleted leaves the index, a new title re-indexes the
 /// opening post. The index is written right after the save, outside its transaction: holding the writer's
 /// transaction open for the indexing made concurrent replies collide on their numbers. If indexing fails the
-/// save still stands; <see cref="SearchBackfill"/> repairs what the index missed at the next start, and
-/// searches join live data, so a lagging index never shows what a reader may not see.
+/// save still stands and the miss is counted (<see cref="SearchWatermark"/>): <see cref="SearchBackfill"/> then checks
+/// every post at the next start, and searches check live data, so a lagging index never shows what a reader may not see.
 /// Bulk ExecuteUpdate/ExecuteDelete bypass this: they must not touch what is indexed (text, title, deletion).
 /// </summary>
 public sealed class SearchIndexInterceptor(SearchIndex index, ILogger<SearchIndexInterceptor> logger) : SaveChangesInterceptor
@@ -47,9 +47,12 @@ public sealed class SearchIndexInterceptor(SearchIndex index, ILogger<SearchInde
             {
                 await ApplyAsync(db, pending, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
-                // The member's change is saved: search lags behind until the next start's backfill, nothing more.
+                // The member's change is saved: search lags behind until the next start's backfill, nothing more. The
+                // miss is counted so that that start checks every post (SearchWatermark) instead of the newest only.
+                await RecordMissAsync(db);
+                if (ex is OperationCanceledException) throw;
                 logger.LogError(ex, "Search index not updated for posts {Posts} (removed: {Removed})",
                     string.Join(",", pending.Posts.Select(p => p.Id)), string.Join(",", pending.RemovedPosts));
             }
@@ -82,6 +85,18 @@ public sealed class SearchIndexInterceptor(SearchIndex index, ILogger<SearchInde
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Abandon(eventData.Context);
 
     public override void SaveChangesCanceled(DbContextEventData eventData) => Abandon(eventData.Context);
+
+    private async Task RecordMissAsync(TribuDbContext db)
+    {
+        try
+        {
+            await SearchBackfill.RecordMissAsync(db, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Search index: a missed change could not be recorded; run `Tribu.Web search-check` to repair the index");
+        }
+    }
 
     private void Abandon(DbContext? context)
     {

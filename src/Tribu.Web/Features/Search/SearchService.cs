@@ -61,76 +61,105 @@ public sealed class SearchService(TribuDbContext db, SearchIndex index, IStringL
         var query = SearchQuery.Parse(text);
         if (!query.HasTerms) return Change<SearchResults>.Ok(new SearchResults(text, [], page, false));
 
-        // The matches first, alone (the newest SearchIndex.MaxCandidates, with their relevance), then the posts among them
-        // that the reader may see, then the details of one page (and its text for the snippets). In one statement,
-        // SQLite's planner walked every published post (by the Status index) and probed the matches for each: 13–37 s
-        // per search on a million posts.
-        var hits = await index.Match(db, query).ToListAsync(ct);
+        // The matches first, alone (the newest SearchIndex.MaxCandidates, with their relevance), in the order of the
+        // results; then, in that order, what the reader may see among them, checked on live rows by primary key a
+        // chunk at a time until the page is full; then the page's authors and snippets. Joining Posts, Topics and Spaces
+        // to every candidate in one statement cost a hash join over every topic on PostgreSQL (bench/RESULTS.md).
+        var hits = await index.MatchAsync(db, query, ct);
         if (hits.Count == 0) return Change<SearchResults>.Ok(new SearchResults(text, [], page, false));
-        var scores = new Dictionary<long, double>(hits.Count);
-        foreach (var hit in hits) scores[hit.PostId] = hit.Score;
-        var candidateIds = scores.Keys.ToArray();
 
-        // Who may read what is joined live on every search: SpaceAccess decides, the index only knows words.
-        var readable = SpaceAccess.ReadableBy(user);
-        var rows =
-            from post in db.Posts.InReadableSpaces(readable)
-            where candidateIds.Contains(post.Id) && !post.IsDeleted && !post.Topic!.IsDeleted && !post.Topic.IsHidden
-            select new { Post = post, Topic = post.Topic };
-
+        // Who may read what is decided live on every search by SpaceAccess: the index only knows words.
+        var spaces = await db.Spaces.AsNoTracking().ReadableBy(SpaceAccess.ReadableBy(user))
+            .Select(s => new SpaceRow(s.Id, s.Slug, s.Name, s.Color)).ToDictionaryAsync(s => s.Id, ct);
+        var filter = new Filter(kind, solved, request.Tag, from, to);
         if (!string.IsNullOrWhiteSpace(request.Space))
         {
-            var space = request.Space.Trim();
-            rows = rows.Where(r => r.Topic.Space!.Slug == space);
+            var slug = request.Space.Trim();
+            spaces = spaces.Values.Where(s => s.Slug == slug).ToDictionary(s => s.Id);
         }
         if (!string.IsNullOrWhiteSpace(request.Author))
         {
             var handle = request.Author.Trim().TrimStart('@').ToLowerInvariant();
-            rows = rows.Where(r => r.Post.Author!.Handle == handle);
+            filter = filter with { AuthorId = await db.Users.Where(u => u.Handle == handle).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct) ?? Guid.Empty };
         }
-        if (kind is not null) rows = rows.Where(r => r.Topic.Kind == kind);
-        if (solved is not null) rows = rows.Where(r => (r.Topic.AcceptedPostId != null) == solved);
-        if (!string.IsNullOrWhiteSpace(request.Tag))
+        if (spaces.Count == 0 || filter.AuthorId == Guid.Empty) return Change<SearchResults>.Ok(new SearchResults(text, [], page, false));
+
+        // By relevance the order is known from the index alone, and only the first page's worth (and one more, to tell
+        // whether there is a next page) need be checked; by date, every candidate's date is needed first.
+        var latest = sort == SortLatest;
+        var order = latest
+            ? hits.Select(h => h.PostId).ToList()
+            : hits.OrderByDescending(h => h.Score).ThenByDescending(h => h.PostId).Select(h => h.PostId).ToList();
+        var wanted = page * PageSize + 1;
+        var visible = new List<Visible>();
+        var topics = new Dictionary<long, TopicRow>();
+        // A filter may leave out most candidates: check more at once then. Each further chunk is four times larger.
+        var chunk = latest ? order.Count : Math.Max(2 * wanted, filter.IsEmpty ? 50 : 250);
+        for (var next = 0; next < order.Count && (latest || visible.Count < wanted); next += chunk, chunk *= 4)
         {
-            var tag = "," + request.Tag.Trim().TrimStart('#').ToLowerInvariant() + ",";
-            rows = rows.Where(r => r.Topic.Tags != null && ("," + r.Topic.Tags + ",").Contains(tag));
-        }
-        if (from is not null)
-        {
-            var start = from.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            rows = rows.Where(r => r.Post.CreatedAt >= start);
-        }
-        if (to is not null)
-        {
-            var end = to.Value.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            rows = rows.Where(r => r.Post.CreatedAt < end);
-        }
-        // Published only, checked here rather than in SQL: a Status condition sends SQLite's planner through the
-        // (Status, CreatedAt) index, every published post, instead of the candidates' primary keys (190 ms against 1.5 ms).
-        var visible = (await rows.Select(r => new { r.Post.Id, r.Post.CreatedAt, r.Post.Status }).ToListAsync(ct))
-            .Where(r => r.Status == PostStatus.Published).ToList();
-        var ordered = sort == SortLatest
-            ? visible.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            : visible.OrderByDescending(r => scores[r.Id]).ThenByDescending(r => r.Id);
-        // One more than a page tells whether there is a next one, without counting every match.
-        var pageIds = ordered.Skip((page - 1) * PageSize).Take(PageSize + 1).Select(r => r.Id).ToList();
-        var details = await db.Posts.AsNoTracking().Where(p => pageIds.Contains(p.Id))
-            .Select(p => new
+            var ids = order.GetRange(next, Math.Min(chunk, order.Count - next)).ToArray();
+            // The primary key only: a condition on Status sent SQLite's planner through the (Status, CreatedAt) index.
+            var posts = await db.Posts.AsNoTracking().Where(p => ids.Contains(p.Id))
+                .Select(p => new PostRow(p.Id, p.TopicId, p.AuthorId, p.Number, p.Status, p.IsDeleted, p.CreatedAt))
+                .ToDictionaryAsync(p => p.Id, ct);
+            var unknown = posts.Values.Select(p => p.TopicId).Where(id => !topics.ContainsKey(id)).Distinct().ToArray();
+            if (unknown.Length > 0)
             {
-                p.Id, p.TopicId, p.Number, p.Topic!.Title, p.Topic.Slug, SpaceSlug = p.Topic.Space!.Slug, SpaceName = p.Topic.Space.Name,
-                SpaceColor = p.Topic.Space.Color, AuthorHandle = p.Author!.Handle, AuthorName = p.Author.DisplayName, p.Topic.Kind,
-                Solved = p.Topic.AcceptedPostId != null, p.Topic.Tags, p.CreatedAt,
-            })
-            .ToDictionaryAsync(p => p.Id, ct);
-        var found = pageIds.Where(details.ContainsKey).Select(id => details[id]).ToList();
-        var items = found.Take(PageSize).ToList();
-        var snippets = items.Count == 0
-            ? new Dictionary<long, string>()
-            : await index.SnippetsAsync(db, query, [.. items.Select(i => i.Id)], ct);
+                var rows = await db.Topics.AsNoTracking().Where(t => unknown.Contains(t.Id))
+                    .Select(t => new TopicRow(t.Id, t.SpaceId, t.IsDeleted, t.IsHidden, t.Kind, t.AcceptedPostId != null, t.Tags, t.Title, t.Slug))
+                    .ToListAsync(ct);
+                foreach (var row in rows) topics[row.Id] = row;
+            }
+            foreach (var id in ids)
+            {
+                if (posts.TryGetValue(id, out var post) && topics.TryGetValue(post.TopicId, out var topic)
+                    && spaces.TryGetValue(topic.SpaceId, out var space) && filter.Shows(post, topic))
+                {
+                    visible.Add(new Visible(post, topic, space));
+                }
+            }
+        }
+        if (latest) visible = [.. visible.OrderByDescending(v => v.Post.CreatedAt).ThenByDescending(v => v.Post.Id)];
+
+        var items = visible.Skip((page - 1) * PageSize).Take(PageSize).ToList();
+        if (items.Count == 0) return Change<SearchResults>.Ok(new SearchResults(text, [], page, visible.Count > page * PageSize));
+        var authorIds = items.Select(i => i.Post.AuthorId).Distinct().ToArray();
+        var authors = await db.Users.AsNoTracking().Where(u => authorIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.Handle, u.DisplayName }).ToDictionaryAsync(u => u.Id, ct);
+        var snippets = await index.SnippetsAsync(db, query, [.. items.Select(i => i.Post.Id)], ct);
         var results = items.Select(i => new SearchResult(
-            i.Id, i.TopicId, i.Number, i.Title, PostUrl(i.TopicId, i.Slug, i.Number), i.SpaceSlug, i.SpaceName, i.SpaceColor,
-            i.AuthorHandle, i.AuthorName, i.Kind, i.Solved, i.Tags, i.CreatedAt, snippets.GetValueOrDefault(i.Id, ""))).ToList();
-        return Change<SearchResults>.Ok(new SearchResults(text, results, page, found.Count > PageSize));
+            i.Post.Id, i.Topic.Id, i.Post.Number, i.Topic.Title, PostUrl(i.Topic.Id, i.Topic.Slug, i.Post.Number), i.Space.Slug, i.Space.Name, i.Space.Color,
+            authors.GetValueOrDefault(i.Post.AuthorId)?.Handle ?? "", authors.GetValueOrDefault(i.Post.AuthorId)?.DisplayName ?? "",
+            i.Topic.Kind, i.Topic.Solved, i.Topic.Tags, i.Post.CreatedAt, snippets.GetValueOrDefault(i.Post.Id, ""))).ToList();
+        return Change<SearchResults>.Ok(new SearchResults(text, results, page, visible.Count > page * PageSize));
+    }
+
+    private sealed record SpaceRow(int Id, string Slug, string Name, string Color);
+
+    private sealed record PostRow(long Id, long TopicId, Guid AuthorId, int Number, PostStatus Status, bool IsDeleted, DateTime CreatedAt);
+
+    private sealed record TopicRow(long Id, int SpaceId, bool IsDeleted, bool IsHidden, TopicKind Kind, bool Solved, string? Tags, string Title, string Slug);
+
+    private sealed record Visible(PostRow Post, TopicRow Topic, SpaceRow Space);
+
+    /// <summary>What a post and its topic must be to show, the reader's filters included (the space is checked by the caller).</summary>
+    private sealed record Filter(TopicKind? Kind, bool? Solved, string? Tag, DateOnly? From, DateOnly? To)
+    {
+        /// <summary>The author asked for; <see cref="Guid.Empty"/> when no member has that handle.</summary>
+        public Guid? AuthorId { get; init; }
+
+        private readonly string? _tag = string.IsNullOrWhiteSpace(Tag) ? null : "," + Tag.Trim().TrimStart('#').ToLowerInvariant() + ",";
+        private readonly DateTime? _start = From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        private readonly DateTime? _end = To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+        public bool IsEmpty => Kind is null && Solved is null && _tag is null && From is null && To is null && AuthorId is null;
+
+        public bool Shows(PostRow post, TopicRow topic) =>
+            post.Status == PostStatus.Published && !post.IsDeleted && !topic.IsDeleted && !topic.IsHidden
+            && (AuthorId is null || post.AuthorId == AuthorId)
+            && (_start is null || post.CreatedAt >= _start) && (_end is null || post.CreatedAt < _end)
+            && (Kind is null || topic.Kind == Kind) && (Solved is null || topic.Solved == Solved)
+            && (_tag is null || (topic.Tags is not null && ("," + topic.Tags + ",").Contains(_tag, StringComparison.Ordinal)));
     }
 
     /// <summary>The address of a post on its topic's page (the right page of a long topic).</summary>

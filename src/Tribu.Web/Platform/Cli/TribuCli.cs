@@ -7,12 +7,12 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Platform.Cli;
 
 /// <summary>
-/// Operator verbs in the same executable: <c>migrate</c>, <c>create-admin</c>, <c>seed-demo</c>, <c>backup</c>.
+/// Operator verbs in the same executable: <c>migrate</c>, <c>create-admin</c>, <c>seed-demo</c>, <c>backup</c>, <c>search-check</c>.
 /// Each builds the app's services with the same configuration as the server, without starting it.
 /// </summary>
 public static class TribuCli
 {
-    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "backup", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "backup", "search-check", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -78,7 +78,17 @@ public static class TribuCli
             return 0;
         }, ct));
 
-        foreach (var command in new Command[] { root, migrate, createAdmin, seedDemo, backup })
+        // A start checks only the posts above the search watermark unless the index needs more (SearchBackfill.CatchUpAsync).
+        var searchCheck = new Command("search-check", "Check every post against the search index (index what it lacks, drop deleted posts), then exit.");
+        searchCheck.SetAction(async (parse, ct) => await WithServicesAsync(parse, async (sp, token) =>
+        {
+            await sp.GetRequiredService<DatabaseMaintenance>().MigrateAsync(token);
+            var changed = await sp.GetRequiredService<Features.Search.SearchBackfill>().RunAsync(token);
+            await Console.Out.WriteLineAsync($"Search index checked: {changed} post(s) indexed again or removed.");
+            return 0;
+        }, ct));
+
+        foreach (var command in new Command[] { root, migrate, createAdmin, seedDemo, backup, searchCheck })
         {
             // Configuration overrides such as --Database:Provider=Postgres pass through to the host builder.
             command.TreatUnmatchedTokensAsErrors = false;
@@ -87,6 +97,7 @@ public static class TribuCli
         root.Subcommands.Add(createAdmin);
         root.Subcommands.Add(seedDemo);
         root.Subcommands.Add(backup);
+        root.Subcommands.Add(searchCheck);
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -381,6 +381,132 @@ public abstract class SearchTests<TFactory>(TFactory factory) : TribuTestBase<TF
         (await PostIdsAsync(member, $"q={m}+saddles")).ShouldBeEmpty();
         (await App.WithDbAsync(db => db.Set<SearchDocument>().AnyAsync(d => d.PostId == deleted))).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task Results_FillThePage_WhenTheBestMatchesAreHidden()
+    {
+        var open = await TestSpaces.CreateAsync(App);
+        var beta = await TestSpaces.CreateAsync(App, SpaceVisibility.Invite);
+        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var m = Marker();
+        var (readable, readableOpening) = await StartAsync(member, open, $"Visible {m}", $"Opening {m}.");
+        var shown = new List<long> { readableOpening };
+        for (var i = 0; i < SearchService.PageSize + 2; i++) shown.Add(await ReplyAsync(member, readable, $"Visible reply {i} {m}."));
+        // Newer, shorter and so better ranked, and more than a page of them: the reader may see none.
+        var (hidden, _) = await StartAsync(admin, beta, $"Hidden {m}", $"{m}");
+        for (var i = 0; i < SearchService.PageSize + 10; i++) await ReplyAsync(admin, hidden, $"{m} {m}");
+
+        foreach (var sort in new[] { "relevance", "latest" })
+        {
+            var first = await SearchAsync(member, $"q={m}&sort={sort}");
+            first.GetProperty("results").GetArrayLength().ShouldBe(SearchService.PageSize);
+            first.GetProperty("hasMore").GetBoolean().ShouldBeTrue();
+            var second = await SearchAsync(member, $"q={m}&sort={sort}&page=2");
+            second.GetProperty("hasMore").GetBoolean().ShouldBeFalse();
+            var ids = first.GetProperty("results").EnumerateArray().Concat(second.GetProperty("results").EnumerateArray())
+                .Select(r => r.GetProperty("postId").GetInt64()).ToList();
+            ids.ShouldBe(shown, ignoreOrder: true);
+        }
+        (await PostIdsAsync(admin, $"q={m}&space={beta}")).Length.ShouldBe(SearchService.PageSize);
+    }
+
+    [Fact]
+    public async Task Match_ReturnsTheNewestMatches_NewestFirst_WhereverTheyLie()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var m = Marker();
+        var other = Marker();
+        var (topic, opening) = await StartAsync(member, space, $"Spread matches {m}", $"Opening {m}.");
+        var matches = new List<long> { opening };
+        // Matches among other posts, closer together as they get newer: the PostgreSQL index reads back in steps.
+        foreach (var gap in new[] { 6, 5, 4, 3, 2, 1, 0, 0 })
+        {
+            for (var i = 0; i < gap; i++) await ReplyAsync(member, topic, $"Unrelated {other}.");
+            matches.Add(await ReplyAsync(member, topic, $"Match {m}."));
+        }
+        matches.Reverse();
+        var query = SearchQuery.Parse(m);
+
+        foreach (var max in new[] { 3, 6, 50 })
+        {
+            var found = await App.WithScopeAsync(async sp =>
+            {
+                var index = sp.GetRequiredService<SearchIndex>() is PostgresSearchIndex
+                    ? new PostgresSearchIndex { MaxCandidates = max, FirstWindow = 2 }
+                    : (SearchIndex)new SqliteSearchIndex { MaxCandidates = max };
+                return await index.MatchAsync(sp.GetRequiredService<TribuDbContext>(), query, CancellationToken.None);
+            });
+            found.Select(h => h.PostId).ToArray().ShouldBe([.. matches.Take(max)]);
+            found.ShouldAllBe(h => h.Score > 0);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_WithACurrentIndex_ChecksOnlyNewPosts_AndANewIndexVersionChecksEveryPost()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var m = Marker();
+        var (topic, old) = await StartAsync(member, space, $"Watermark {m}", $"Posted before the last check {m}.");
+        await App.Service<SearchBackfill>().RunAsync();
+        var before = await WatermarkAsync();
+        before.Version.ShouldBe(SearchDocument.CurrentVersion);
+        before.LastPostId.ShouldBeGreaterThanOrEqualTo(old);
+        var fresh = await ReplyAsync(member, topic, $"Imported after the last check {m}.");
+        // Both leave the index without the interceptor knowing (a bulk import, a restored backup): no miss is counted.
+        await RemoveFromIndexAsync(old, fresh);
+        (await PostIdsAsync(member, $"q={m}")).ShouldBeEmpty();
+
+        // A restart: the posts above the watermark only.
+        (await App.Service<SearchBackfill>().CatchUpAsync()).ShouldBe(1);
+        (await PostIdsAsync(member, $"q={m}")).ShouldBe([fresh]);
+        var after = await WatermarkAsync();
+        after.ScannedAt.ShouldBe(before.ScannedAt);
+        after.LastPostId.ShouldBeGreaterThanOrEqualTo(fresh);
+        (await App.Service<SearchBackfill>().CatchUpAsync()).ShouldBe(0);
+
+        // The index version the last check was made with is older than the app's: every post is checked.
+        await App.WithDbAsync(db => db.Set<SearchWatermark>().ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, SearchDocument.CurrentVersion - 1)));
+        (await App.Service<SearchBackfill>().CatchUpAsync()).ShouldBeGreaterThanOrEqualTo(1);
+        (await PostIdsAsync(member, $"q={m}")).ShouldBe([fresh, old], ignoreOrder: true);
+        (await WatermarkAsync()).Version.ShouldBe(SearchDocument.CurrentVersion);
+        (await App.Service<SearchBackfill>().CatchUpAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Restart_AfterAMissedChange_ChecksEveryPost()
+    {
+        var space = await TestSpaces.CreateAsync(App);
+        using var member = await TestMembers.LoggedInAsync(App, Roles.Member);
+        var m = Marker();
+        var (_, post) = await StartAsync(member, space, $"Missed {m}", $"Indexing failed for this one {m}.");
+        await App.Service<SearchBackfill>().RunAsync();
+        await RemoveFromIndexAsync(post);
+        // What the interceptor does when writing the index fails after the post was saved.
+        await App.WithDbAsync(async db =>
+        {
+            await SearchBackfill.RecordMissAsync(db, CancellationToken.None);
+            return 0;
+        });
+        var mark = await WatermarkAsync();
+        mark.Misses.ShouldBe(mark.MissesAtScan + 1);
+
+        (await App.Service<SearchBackfill>().CatchUpAsync()).ShouldBeGreaterThanOrEqualTo(1);
+
+        (await PostIdsAsync(member, $"q={m}")).ShouldBe([post]);
+        mark = await WatermarkAsync();
+        mark.Misses.ShouldBe(mark.MissesAtScan);
+    }
+
+    private Task<SearchWatermark> WatermarkAsync() => App.WithDbAsync(db => db.Set<SearchWatermark>().AsNoTracking().SingleAsync());
+
+    private Task<int> RemoveFromIndexAsync(params long[] posts) => App.WithScopeAsync(async sp =>
+    {
+        await sp.GetRequiredService<SearchIndex>().RemovePostsAsync(sp.GetRequiredService<TribuDbContext>(), posts, CancellationToken.None);
+        return 0;
+    });
 }
 
 public sealed class SearchSqliteTests(SqliteAppFactory app) : SearchTests<SqliteAppFactory>(app), IClassFixture<SqliteAppFactory>;

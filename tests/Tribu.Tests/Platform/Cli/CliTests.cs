@@ -15,14 +15,14 @@ public sealed class CliTests : IDisposable
     {
         var help = await TribuProcess.RunAsync(_dir, "--help");
         help.ExitCode.ShouldBe(0);
-        foreach (var verb in new[] { "migrate", "create-admin", "seed-demo", "backup" })
+        foreach (var verb in new[] { "migrate", "create-admin", "seed-demo", "backup", "search-check" })
         {
             help.Output.ShouldContain(verb);
         }
     }
 
     [Fact]
-    public async Task MigrateCreateAdminSeedAndBackup_WorkOnAFreshSqliteDatabase()
+    public async Task MigrateCreateAdminSeedSearchCheckAndBackup_WorkOnAFreshSqliteDatabase()
     {
         var migrate = await TribuProcess.RunAsync(_dir, "migrate", Data);
         migrate.ExitCode.ShouldBe(0, migrate.Output);
@@ -38,6 +38,11 @@ public sealed class CliTests : IDisposable
         seed.Output.ShouldContain("Demo community seeded: 50 members, 5 spaces");
         (await TribuProcess.RunAsync(_dir, "seed-demo", Data)).ExitCode.ShouldBe(2);
 
+        // Every post checked against the search index, and the watermark written (the next start checks new posts only).
+        var check = await TribuProcess.RunAsync(_dir, "search-check", Data);
+        check.ExitCode.ShouldBe(0, check.Output);
+        check.Output.ShouldMatch(@"Search index checked: \d+ post\(s\) indexed again or removed\.");
+
         var backupFile = Path.Combine(_dir, "copy.db");
         var backup = await TribuProcess.RunAsync(_dir, "backup", "--output", backupFile, Data);
         backup.ExitCode.ShouldBe(0, backup.Output);
@@ -46,6 +51,8 @@ public sealed class CliTests : IDisposable
         await using var count = copy.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM Topics";
         Convert.ToInt32(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBeGreaterThan(50);
+        count.CommandText = "SELECT Version FROM SearchWatermarks";
+        Convert.ToInt32(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBe(Tribu.Web.Features.Search.SearchDocument.CurrentVersion);
         // A second backup never overwrites the first.
         (await TribuProcess.RunAsync(_dir, "backup", "--output", backupFile, Data)).ExitCode.ShouldBe(1);
     }

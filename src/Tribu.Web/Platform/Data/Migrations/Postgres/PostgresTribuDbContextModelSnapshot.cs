@@ -1377,6 +1377,31 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.ToTable("SearchDocuments", (string)null);
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchWatermark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastPostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Misses")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MissesAtScan")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ScannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchWatermarks", (string)null);
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Spaces.Space", b =>
                 {
                     b.Property<int>("Id")
@@ -1997,7 +2022,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("Tribu.Web.Features.Listening.Mention", null)
+                    b.HasOne("Tribu.Web.Features.Listening.Mention", "Original")
                         .WithMany()
                         .HasForeignKey("OriginalId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -2009,6 +2034,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Member");
+
+                    b.Navigation("Original");
 
                     b.Navigation("Source");
                 });

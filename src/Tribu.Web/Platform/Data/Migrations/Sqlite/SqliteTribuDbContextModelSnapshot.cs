@@ -1336,6 +1336,31 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.ToTable("SearchDocuments", (string)null);
                 });
 
+            modelBuilder.Entity("Tribu.Web.Features.Search.SearchWatermark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastPostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Misses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MissesAtScan")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ScannedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchWatermarks", (string)null);
+                });
+
             modelBuilder.Entity("Tribu.Web.Features.Spaces.Space", b =>
                 {
                     b.Property<int>("Id")
@@ -1942,7 +1967,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("Tribu.Web.Features.Listening.Mention", null)
+                    b.HasOne("Tribu.Web.Features.Listening.Mention", "Original")
                         .WithMany()
                         .HasForeignKey("OriginalId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -1954,6 +1979,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Member");
+
+                    b.Navigation("Original");
 
                     b.Navigation("Source");
                 });
