@@ -135,11 +135,13 @@ public static class TribuSetup
         api.MapSearchEndpoints();
         api.MapUploadEndpoints();
         api.MapModerationEndpoints();
+        Features.Listening.ListeningFeature.MapListeningEndpoints(api);
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();
         app.MapUploadFiles();
         app.MapModerationFiles();
+        Features.Listening.ListeningFeature.MapListeningForms(app);
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
 

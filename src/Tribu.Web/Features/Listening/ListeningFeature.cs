@@ -1,4 +1,5 @@
 using Tribu.Web.Features.Listening.Analysis;
+using Tribu.Web.Features.Listening.Sources;
 
 
 namespace Tribu.Web.Features.Listening;
@@ -14,5 +15,12 @@ public static class ListeningFeature
             .AddSingleton<MentionAnalyzer>()
             .AddSingleton<Ingestion.WatchCatalog>()
             .AddSingleton<Notifications.ILiveObserver>(sp => sp.GetRequiredService<Ingestion.WatchCatalog>())
-            .AddScoped<Ingestion.MentionIngestor>();
+            .AddScoped<Ingestion.MentionIngestor>()
+            .AddListeningSources();
+
+    /// <summary>The listening API under /api/v1/listening.</summary>
+    public static RouteGroupBuilder MapListeningEndpoints(this RouteGroupBuilder api) => api.MapListeningSourceEndpoints();
+
+    /// <summary>The console's plain-form actions and downloads for listening.</summary>
+    public static IEndpointRouteBuilder MapListeningForms(this IEndpointRouteBuilder app) => app.MapSourceForms();
 }
