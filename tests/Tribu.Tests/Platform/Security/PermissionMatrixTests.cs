@@ -30,6 +30,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
     private static readonly Access[] SignedInHidden = [Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] StaffHidden = [Access.Hidden, Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed];
     private static readonly Access[] SignedInStaffHidden = [Access.NeedsLogin, Access.Hidden, Access.Allowed, Access.Allowed, Access.Allowed];
+    private static readonly Access[] ManagersHidden = [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden];
     private static readonly Access[] NotTheirs = [Access.NeedsLogin, Access.Denied, Access.Allowed, Access.Allowed, Access.Allowed];
 
     [Fact]
@@ -119,6 +120,25 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/manage/audit.csv", "/manage/audit.csv", Staff),
             new("GET", "/api/v1/audit", "/api/v1/audit", Staff),
             new("GET", "/manage/outbox/{Id:long}", $"/manage/outbox/{outbox}", AdminOnly),
+            // Listening sources (a source that does not exist: managers get a 404, plain forms without a token a 400).
+            new("GET", "/manage/listening/sources", "/manage/listening/sources", Managers),
+            new("GET", "/manage/listening/sources/new/{Kind}", "/manage/listening/sources/new/Rss", Managers),
+            new("GET", "/manage/listening/sources/{Id:int}", "/manage/listening/sources/999999", ManagersHidden),
+            new("GET", "/manage/listening/sources/{Id:int}/delete", "/manage/listening/sources/999999/delete", ManagersHidden),
+            new("GET", "/manage/listening/sources/{Id:int}/import", "/manage/listening/sources/999999/import", ManagersHidden),
+            new("POST", "/manage/listening/sources/{id:int}/poll", "/manage/listening/sources/999999/poll", Managers),
+            new("POST", "/manage/listening/sources/{id:int}/enabled", "/manage/listening/sources/999999/enabled", Managers),
+            new("POST", "/manage/listening/sources/{id:int}/remove", "/manage/listening/sources/999999/remove", Managers),
+            new("POST", "/manage/listening/sources/{id:int}/upload", "/manage/listening/sources/999999/upload", Managers),
+            new("GET", "/api/v1/listening/sources/", "/api/v1/listening/sources", Managers),
+            new("POST", "/api/v1/listening/sources/", "/api/v1/listening/sources", Managers, new { }),
+            new("GET", "/api/v1/listening/sources/{id:int}", "/api/v1/listening/sources/999999", ManagersHidden),
+            new("PUT", "/api/v1/listening/sources/{id:int}", "/api/v1/listening/sources/999999", ManagersHidden, new { }),
+            new("DELETE", "/api/v1/listening/sources/{id:int}", "/api/v1/listening/sources/999999", ManagersHidden),
+            new("POST", "/api/v1/listening/sources/{id:int}/poll", "/api/v1/listening/sources/999999/poll", ManagersHidden),
+            new("POST", "/api/v1/listening/sources/{id:int}/secret", "/api/v1/listening/sources/999999/secret", ManagersHidden),
+            // Anyone may deliver to a webhook (the signature decides); an unknown source is a 404 for all.
+            new("POST", "/api/v1/listening/sources/{id:int}/webhook", "/api/v1/listening/sources/999999/webhook", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden], new { }),
             // Topic actions from pages (plain forms).
             new("POST", "/t/{id:long}/accept/{postId:long}", $"/t/{question}/accept/{reply}", SignedIn),
             new("POST", "/t/{id:long}/react/{postId:long}", $"/t/{question}/react/{reply}", SignedIn),

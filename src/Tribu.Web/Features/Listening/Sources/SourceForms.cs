@@ -39,23 +39,25 @@ public static class SourceForms
             return Back(http, id, l[on ? "Sources.EnabledDone" : "Sources.DisabledDone"]);
         });
 
-        group.MapPost("/delete", async (int id, HttpContext http, SourceEditor editor, IStringLocalizer<ManageStrings> l, CancellationToken ct) =>
+        group.MapPost("/remove", async (int id, HttpContext http, SourceEditor editor, IStringLocalizer<ManageStrings> l, CancellationToken ct) =>
         {
             if (!await editor.DeleteAsync(id, ct)) return Results.NotFound();
             IdentityRedirectManager.SetStatus(http, l["Sources.Deleted"]);
             return Results.LocalRedirect("/manage/listening/sources");
         }).AddEndpointFilter<AntiforgeryFilter>();
 
-        group.MapPost("/import", async (int id, IFormFile? file, HttpContext http, CsvImporter importer, TribuDbContext db, IStringLocalizer<ManageStrings> l, CancellationToken ct) =>
+        group.MapPost("/upload", async (int id, HttpContext http, CsvImporter importer, TribuDbContext db, IStringLocalizer<ManageStrings> l, CancellationToken ct) =>
         {
             if (!await db.ListeningSources.AnyAsync(s => s.Id == id && s.Kind == SourceKind.Csv, ct)) return Results.NotFound();
-            if (file is null || file.Length == 0) return BackTo(http, $"/manage/listening/sources/{id}/import", "!" + l["Csv.NoFile"]);
-            if (file.Length > CsvImporter.MaxFileBytes) return BackTo(http, $"/manage/listening/sources/{id}/import", "!" + l["Csv.TooLarge", CsvImporter.MaxFileBytes / (1024 * 1024)]);
+            var back = $"/manage/listening/sources/{id}/import";
+            var file = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(ct)).Files["file"] : null;
+            if (file is null || file.Length == 0) return BackTo(http, back, "!" + l["Csv.NoFile"]);
+            if (file.Length > CsvImporter.MaxFileBytes) return BackTo(http, back, "!" + l["Csv.TooLarge", CsvImporter.MaxFileBytes / (1024 * 1024)]);
             await using var stream = file.OpenReadStream();
             var token = await importer.SaveUploadAsync(id, stream, ct);
-            if (token is null) return BackTo(http, $"/manage/listening/sources/{id}/import", "!" + l["Csv.TooLarge", CsvImporter.MaxFileBytes / (1024 * 1024)]);
+            if (token is null) return BackTo(http, back, "!" + l["Csv.TooLarge", CsvImporter.MaxFileBytes / (1024 * 1024)]);
             return Results.LocalRedirect($"/manage/listening/sources/{id}/import?file={token}");
-        }).DisableRequestSizeLimitForUpload();
+        }).AddEndpointFilter<AntiforgeryFilter>().DisableRequestSizeLimitForUpload();
         return app;
     }
 
