@@ -6,6 +6,7 @@ using Microsoft.Extensions.Localization;
 using Tribu.Web.Features.Listening.Analysis;
 using Tribu.Web.Features.Listening.Mentions;
 using Tribu.Web.Features.Listening.Queries;
+using Tribu.Web.Features.Listening.Sources;
 using Tribu.Web.Features.Members;
 using Tribu.Web.Features.Topics;
 using Tribu.Web.Platform.Data;
@@ -114,6 +115,7 @@ public static class ListeningEndpoints
         group.MapDelete("/authors/{id:int}", async Task<Results<NoContent, NotFound>> (int id, ClaimsPrincipal user, AuthorLinks links, CancellationToken ct) =>
                 await links.UnlinkAsync(user, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithName("UnlinkAuthor").WithSummary("Removes a handle's link to a member.");
+        api.MapListeningSourceEndpoints();
         return api;
     }
 
@@ -125,6 +127,7 @@ public static class ListeningEndpoints
                 await Notifications.ServerSentEvents.StreamAsync(http, bus, Notifications.LiveChannels.Listening, "changed",
                     async () => (await db.Mentions.MaxAsync(m => (long?)m.Id, ct) ?? 0).ToString(CultureInfo.InvariantCulture), ct))
             .RequireAuthorization(Policies.Manager).ExcludeFromDescription();
+        app.MapSourceForms();
         return app;
     }
 

@@ -1,13 +1,13 @@
 using Tribu.Web.Features.Listening.Analysis;
-
+using Tribu.Web.Features.Listening.Sources;
 
 namespace Tribu.Web.Features.Listening;
 
 public static class ListeningFeature
 {
     /// <summary>
-    /// Listening (issue 5). For now the text analysis: the sentiment engine (one per process: its lexicons are read-only)
-    /// and the mention analyser the ingestion pipeline calls.
+    /// Listening (issue 5): the text analysis (the sentiment engine is one per process: its lexicons are read-only), the
+    /// ingestion pipeline and the compiled queries it matches, the console's services, and the sources.
     /// </summary>
     public static IServiceCollection AddListeningFeature(this IServiceCollection services) =>
         services.AddSingleton<ISentimentEngine>(_ => LexiconSentimentEngine.Default)
@@ -19,5 +19,6 @@ public static class ListeningFeature
             .AddScoped<Mentions.MentionQueries>()
             .AddScoped<Mentions.ListeningStats>()
             .AddScoped<AuthorLinks>()
-            .AddScoped<Demo.ListeningDemo>();
+            .AddScoped<Demo.ListeningDemo>()
+            .AddListeningSources();
 }

@@ -32,6 +32,7 @@ public static class JobsFeature
         new(Features.Notifications.NotificationDigestJob.Name, typeof(Features.Notifications.NotificationDigestJob), "0 0 7 * * ?", "Jobs.NotificationDigest"),
         new(Features.Members.TrustLevelJob.Name, typeof(Features.Members.TrustLevelJob), "0 15 4 * * ?", "Jobs.TrustLevels"),
         new(Features.Listening.MentionRetentionJob.Name, typeof(Features.Listening.MentionRetentionJob), "0 45 3 * * ?", "Jobs.MentionRetention"),
+        new(Features.Listening.Sources.ListeningPollJob.Name, typeof(Features.Listening.Sources.ListeningPollJob), "0/30 * * * * ?", "Jobs.ListeningPoll"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)

@@ -22,7 +22,7 @@ public abstract class MentionRetentionTests<TFactory>(TFactory factory) : TribuT
         var marker = Guid.NewGuid().ToString("N")[..8];
         var sourceId = await App.WithDbAsync(async db =>
         {
-            var source = new ListeningSource { Kind = SourceKind.Rss, Name = $"Blog {marker}", Url = "https://blog.example/feed", CreatedAt = now };
+            var source = new ListeningSource { Kind = SourceKind.Webhook, Name = $"Blog {marker}", CreatedAt = now };
             db.ListeningSources.Add(source);
             await db.SaveChangesAsync();
             foreach (var (id, monthsAgo) in new[] { ("old", 30), ("older", 40), ("recent", 2), ("edge", 11) })
