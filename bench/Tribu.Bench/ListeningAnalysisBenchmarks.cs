@@ -23,14 +23,19 @@ public class ListeningAnalysisBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // 50 realistic queries: brand and competitor names, products, phrases, prefixes, exclusions.
+        _queries = [.. QueryTexts().Select(q => ListeningQuery.Parse(q).Query!)];
+        if (_queries.Length != 50) throw new InvalidOperationException("Expected 50 queries.");
+        _mention = MentionWords.From(Texts[1]);
+    }
+
+    /// <summary>50 realistic queries: brand and competitor names, products, phrases, prefixes, exclusions.</summary>
+    public static IEnumerable<string> QueryTexts()
+    {
         string[] brands = ["véloria", "voltabike", "cyclonix", "rouléo", "pédalis"];
         string[] topics = ["batterie OR autonomie OR recharg*", "\"service client\" OR SAV OR support", "prix OR tarif* OR cher",
             "livraison OR commande OR colis", "frein* OR moteur OR chaîne", "appli OR application OR \"Connect\"", "#velotaf OR #vélotaf",
             "panne OR cassé OR broken", "remboursement OR refund", "\"vélo cargo\" OR cargo"];
-        _queries = [.. brands.SelectMany(b => topics.Select(t => ListeningQuery.Parse($"({b} OR @{b.Replace("é", "e", StringComparison.Ordinal)}) AND ({t}) -trottinette NOT \"mode eco\"").Query!))];
-        if (_queries.Length != 50) throw new InvalidOperationException("Expected 50 queries.");
-        _mention = MentionWords.From(Texts[1]);
+        return brands.SelectMany(b => topics.Select(t => $"({b} OR @{b.Replace("é", "e", StringComparison.Ordinal)}) AND ({t}) -trottinette NOT \"mode eco\""));
     }
 
     [Benchmark]

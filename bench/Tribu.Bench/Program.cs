@@ -18,5 +18,10 @@ if (args.Length > 0 && args[0] == "sql")
 {
     return await Tribu.Bench.Profiling.SqlTimer.RunAsync(args[1..]);
 }
+// End-to-end listening ingestion through the signed webhook: dotnet Tribu.Bench.dll ingest [--provider postgres --connection CS] [--mentions N]
+if (args.Length > 0 && args[0] == "ingest")
+{
+    return await Tribu.Bench.Ingestion.IngestionBench.RunAsync(args[1..]);
+}
 BenchmarkSwitcher.FromAssembly(typeof(Tribu.Bench.MarkdownBenchmarks).Assembly).Run(args);
 return 0;
