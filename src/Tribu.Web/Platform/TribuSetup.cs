@@ -142,6 +142,7 @@ public static class TribuSetup
         app.MapModerationFiles();
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
+        Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

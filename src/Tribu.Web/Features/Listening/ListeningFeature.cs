@@ -1,3 +1,4 @@
+using Tribu.Web.Features.Listening.Alerts;
 using Tribu.Web.Features.Listening.Analysis;
 
 
@@ -14,5 +15,6 @@ public static class ListeningFeature
             .AddSingleton<MentionAnalyzer>()
             .AddSingleton<Ingestion.WatchCatalog>()
             .AddSingleton<Notifications.ILiveObserver>(sp => sp.GetRequiredService<Ingestion.WatchCatalog>())
-            .AddScoped<Ingestion.MentionIngestor>();
+            .AddScoped<Ingestion.MentionIngestor>()
+            .AddListeningAlerts();
 }

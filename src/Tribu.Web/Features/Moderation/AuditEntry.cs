@@ -55,12 +55,16 @@ public static class AuditActions
     public const string TopicMerge = "topic.merge";
     public const string TopicSplit = "topic.split";
     public const string MentionRetention = "listening.retention";
+    public const string ListeningAlertAcknowledge = "listening.alert.acknowledge";
+    public const string ListeningAlertResolve = "listening.alert.resolve";
+    public const string SentimentCorrect = "listening.sentiment.correct";
 
     public static readonly string[] All =
     [
         TopicLock, TopicUnlock, TopicPin, TopicUnpin, TopicMove, PostEdit, PostDelete, SpaceCreate, SpaceUpdate,
         SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
         TrustLevelChange, PostWiki, TopicMerge, TopicSplit, MentionRetention,
+        ListeningAlertAcknowledge, ListeningAlertResolve, SentimentCorrect,
     ];
 }
 

@@ -32,6 +32,8 @@ public static class JobsFeature
         new(Features.Notifications.NotificationDigestJob.Name, typeof(Features.Notifications.NotificationDigestJob), "0 0 7 * * ?", "Jobs.NotificationDigest"),
         new(Features.Members.TrustLevelJob.Name, typeof(Features.Members.TrustLevelJob), "0 15 4 * * ?", "Jobs.TrustLevels"),
         new(Features.Listening.MentionRetentionJob.Name, typeof(Features.Listening.MentionRetentionJob), "0 45 3 * * ?", "Jobs.MentionRetention"),
+        new(Webhooks.WebhookDeliveryJob.Name, typeof(Webhooks.WebhookDeliveryJob), "0/15 * * * * ?", "Jobs.WebhookDelivery"),
+        new(Features.Listening.Alerts.ListeningAlertJob.Name, typeof(Features.Listening.Alerts.ListeningAlertJob), "30 * * * * ?", "Jobs.ListeningAlerts"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)

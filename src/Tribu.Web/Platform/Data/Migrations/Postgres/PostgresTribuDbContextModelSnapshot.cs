@@ -403,6 +403,11 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "OpenedAt");
 
+                    b.HasIndex("WatchId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ListeningAlerts_OneEpisode")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
                     b.HasIndex("WatchId", "Kind", "Status");
 
                     b.ToTable("ListeningAlerts");
@@ -1997,7 +2002,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("Tribu.Web.Features.Listening.Mention", null)
+                    b.HasOne("Tribu.Web.Features.Listening.Mention", "Original")
                         .WithMany()
                         .HasForeignKey("OriginalId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -2009,6 +2014,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Member");
+
+                    b.Navigation("Original");
 
                     b.Navigation("Source");
                 });

@@ -386,6 +386,11 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "OpenedAt");
 
+                    b.HasIndex("WatchId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ListeningAlerts_OneEpisode")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
                     b.HasIndex("WatchId", "Kind", "Status");
 
                     b.ToTable("ListeningAlerts");
@@ -1942,7 +1947,7 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("Tribu.Web.Features.Listening.Mention", null)
+                    b.HasOne("Tribu.Web.Features.Listening.Mention", "Original")
                         .WithMany()
                         .HasForeignKey("OriginalId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -1954,6 +1959,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Member");
+
+                    b.Navigation("Original");
 
                     b.Navigation("Source");
                 });
