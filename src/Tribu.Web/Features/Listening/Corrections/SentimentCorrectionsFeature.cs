@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
 using Tribu.Web.Features.Accounts;
 using Tribu.Web.Features.Members;
@@ -11,8 +12,19 @@ namespace Tribu.Web.Features.Listening.Corrections;
 
 public static class SentimentCorrectionsFeature
 {
-    public static IServiceCollection AddSentimentCorrections(this IServiceCollection services) =>
+    /// <summary>
+    /// Corrections, and the sentiment engine that uses the model trained on them: it replaces the lexicon engine
+    /// registered by <c>AddListeningFeature</c> (and falls back to it while no model is active).
+    /// </summary>
+    public static IServiceCollection AddSentimentCorrections(this IServiceCollection services)
+    {
         services.AddScoped<SentimentCorrections>();
+        services.AddSingleton<ModelSentimentEngine>();
+        services.Replace(ServiceDescriptor.Singleton<Analysis.ISentimentEngine>(sp => sp.GetRequiredService<ModelSentimentEngine>()));
+        services.AddSingleton<Notifications.ILiveObserver>(sp => sp.GetRequiredService<ModelSentimentEngine>());
+        services.AddHostedService<SentimentModelLoader>();
+        return services;
+    }
 
     /// <summary>PUT /api/v1/listening/mentions/{id}/sentiment, on the listening API group (managers).</summary>
     public static RouteGroupBuilder MapSentimentCorrectionApi(RouteGroupBuilder api)
