@@ -289,6 +289,35 @@ public abstract class ListeningAlertTests<TFactory>(TFactory factory) : TribuTes
     }
 
     [Fact]
+    public async Task TheAlertsPageStream_SignalsWhenTheAlertsChange()
+    {
+        var (feed, _) = await CreateWatchAsync(w => w.AlertKeywords = "boycott");
+        using var cm = await TestMembers.LoggedInAsync(App, Roles.CommunityManager);
+        var page = await cm.GetAsync("/manage/listening/alerts");
+        page.Document.QuerySelector("[data-live-alerts]")!.GetAttribute("data-live-alerts").ShouldBe("/manage/listening/alerts/stream");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await cm.Http.GetAsync("/manage/listening/alerts/stream", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        async Task<string> NextAsync()
+        {
+            string? name = null;
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && name == "alerts") return line[6..];
+            }
+            throw new InvalidOperationException("The stream ended.");
+        }
+        var before = await NextAsync();
+        await feed.IngestAsync([($"Appel au boycott de {feed.Brand}", 1)]);
+        // New mentions signal the channel too; the fingerprint changes only with the alerts (what the page script compares).
+        var after = await NextAsync();
+        while (after == before) after = await NextAsync();
+        after.ShouldNotBe(before);
+    }
+
+    [Fact]
     public async Task ANewAlert_IsPostedToTheQueryWebhook_Signed_AndRetriedWithBackOff_WithTheSameIdempotencyKey()
     {
         const string secret = "s3cret-for-the-receiver";

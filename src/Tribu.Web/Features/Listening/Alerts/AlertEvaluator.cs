@@ -67,11 +67,9 @@ public sealed partial class AlertEvaluator(TribuDbContext db, WatchCatalog catal
                     await RecordHitsAsync(watch, AlertKind.BigAuthor, hits.Count, top.Id, AlertExplanation.BigAuthor, AlertExplanation.Args(top.AuthorHandle ?? "?", top.AuthorFollowers!.Value), now, ct);
                 }
             }
-            if ((watch.AlertOnSpike || watch.AlertOnNegativeSurge) && batch.Any(m => m.PublishedAt > now - Window))
-            {
-                await EvaluateVolumeAsync(watch, now, ct);
-            }
         }
+        var volume = watches.Where(w => (w.AlertOnSpike || w.AlertOnNegativeSurge) && byWatch[w.Id].Any(m => m.PublishedAt > now - Window)).ToList();
+        await EvaluateVolumesAsync(volume, now, ct);
         await FlushAsync(ct);
     }
 
@@ -83,10 +81,7 @@ public sealed partial class AlertEvaluator(TribuDbContext db, WatchCatalog catal
     {
         var now = Now;
         var watches = await db.Watches.AsNoTracking().Where(w => w.IsActive && (w.AlertOnSpike || w.AlertOnNegativeSurge)).OrderBy(w => w.Id).ToListAsync(ct);
-        foreach (var watch in watches)
-        {
-            await EvaluateVolumeAsync(watch, now, ct);
-        }
+        await EvaluateVolumesAsync(watches, now, ct);
         var ended = 0;
         foreach (var kind in Enum.GetValues<AlertKind>())
         {
@@ -219,13 +214,32 @@ public sealed partial class AlertEvaluator(TribuDbContext db, WatchCatalog catal
         && last.Negative * 100 >= watch.NegativeSharePercent * last.Total
         && last.NegativeShare >= SurgeOverUsual * b.NegativeShare;
 
-    /// <summary>Spike and surge of one query at <paramref name="now"/>: opens, continues or ends their episodes.</summary>
-    private async Task EvaluateVolumeAsync(Watch watch, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Spike and surge of some queries at <paramref name="now"/>. Two queries for all of them (the last hour's counts, the
+    /// open volume episodes); a query under its thresholds with no open episode costs nothing more, so ingestion with
+    /// many active queries stays cheap.
+    /// </summary>
+    private async Task EvaluateVolumesAsync(List<Watch> watches, DateTime now, CancellationToken ct)
     {
+        if (watches.Count == 0) return;
+        var ids = watches.Select(w => w.Id).ToList();
         var hourStart = now - Window;
-        var last = await CountAsync(watch.Id, hourStart, now, ct);
-        var open = await db.ListeningAlerts.AsNoTracking()
-            .Where(a => a.WatchId == watch.Id && (a.Kind == AlertKind.VolumeSpike || a.Kind == AlertKind.NegativeSurge) && a.Status != AlertStatus.Resolved).ToListAsync(ct);
+        var counts = await db.MentionMatches.Where(m => ids.Contains(m.WatchId) && m.PublishedAt > hourStart && m.PublishedAt <= now)
+            .GroupBy(m => m.WatchId).Select(g => new { WatchId = g.Key, Total = g.Count(), Negative = g.Count(m => m.Sentiment == SentimentLabel.Negative) })
+            .ToDictionaryAsync(c => c.WatchId, c => new Counts(c.Total, c.Negative), ct);
+        var open = (await db.ListeningAlerts.AsNoTracking()
+            .Where(a => ids.Contains(a.WatchId) && (a.Kind == AlertKind.VolumeSpike || a.Kind == AlertKind.NegativeSurge) && a.Status != AlertStatus.Resolved).ToListAsync(ct))
+            .ToLookup(a => a.WatchId);
+        foreach (var watch in watches)
+        {
+            await EvaluateVolumeAsync(watch, counts.GetValueOrDefault(watch.Id), [.. open[watch.Id]], now, ct);
+        }
+    }
+
+    /// <summary>Spike and surge of one query: opens, continues or ends their episodes.</summary>
+    private async Task EvaluateVolumeAsync(Watch watch, Counts last, List<ListeningAlert> open, DateTime now, CancellationToken ct)
+    {
+        if (open.Count == 0 && !(watch.AlertOnSpike && last.Total >= watch.SpikeMinimum) && !(watch.AlertOnNegativeSurge && last.Negative >= watch.NegativeMinimum)) return;
         var openSurge = open.FirstOrDefault(a => a.Kind == AlertKind.NegativeSurge);
         var openSpike = open.FirstOrDefault(a => a.Kind == AlertKind.VolumeSpike);
         // The baseline (six small counts) only when a threshold is within reach: normal traffic costs one count.
