@@ -145,6 +145,7 @@ public static class TribuSetup
         app.MapListeningFiles();
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
+        Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

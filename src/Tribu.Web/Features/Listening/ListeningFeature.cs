@@ -1,3 +1,4 @@
+using Tribu.Web.Features.Listening.Alerts;
 using Tribu.Web.Features.Listening.Analysis;
 using Tribu.Web.Features.Listening.Sources;
 
@@ -20,5 +21,6 @@ public static class ListeningFeature
             .AddScoped<Mentions.ListeningStats>()
             .AddScoped<AuthorLinks>()
             .AddScoped<Demo.ListeningDemo>()
-            .AddListeningSources();
+            .AddListeningSources()
+            .AddListeningAlerts();
 }

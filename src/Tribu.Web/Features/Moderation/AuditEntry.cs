@@ -60,6 +60,9 @@ public static class AuditActions
     public const string ListeningQueryDelete = "listening.query.delete";
     public const string AuthorLink = "listening.author.link";
     public const string AuthorUnlink = "listening.author.unlink";
+    public const string ListeningAlertAcknowledge = "listening.alert.acknowledge";
+    public const string ListeningAlertResolve = "listening.alert.resolve";
+    public const string SentimentCorrect = "listening.sentiment.correct";
 
     public static readonly string[] All =
     [
@@ -67,6 +70,7 @@ public static class AuditActions
         SpaceMemberAdd, SpaceMemberRemove, RoleAdd, RoleRemove, SettingsUpdate, ModerationSettingsUpdate, PostHold, PostApprove, PostHide, SanctionApply, SanctionLift, CodeOfConductUpdate, MemberErase, AppealGrant, AppealDeny,
         TrustLevelChange, PostWiki, TopicMerge, TopicSplit, MentionRetention,
         ListeningQueryCreate, ListeningQueryUpdate, ListeningQueryDelete, AuthorLink, AuthorUnlink,
+        ListeningAlertAcknowledge, ListeningAlertResolve, SentimentCorrect,
     ];
 }
 

@@ -15,6 +15,11 @@ public enum NotificationKind
     Accepted,
     /// <summary>A moderator reviewed your post (published, hid or removed it), with their message.</summary>
     Moderation,
+    /// <summary>
+    /// A listening alert opened (managers only). Not about a topic: <see cref="Notification.TopicId"/> is 0 and
+    /// <see cref="Notification.PostId"/> holds the alert's id.
+    /// </summary>
+    ListeningAlert,
 }
 
 public enum DeliveryChannel

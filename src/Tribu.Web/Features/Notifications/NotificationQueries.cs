@@ -4,7 +4,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Web.Features.Notifications;
 
 /// <summary>Reading and managing one's own notifications and preferences.</summary>
-public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock)
+public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Resources.UiStrings> localizer)
 {
     public const int PageSize = 30;
 
@@ -16,18 +16,37 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock)
     public async Task<NotificationPage> ListAsync(Guid memberId, int page, CancellationToken ct = default)
     {
         var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientId == memberId);
-        var items = await mine.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
-            .Join(db.Topics, n => n.TopicId, t => t.Id, (n, t) => new { n, t })
-            .Join(db.Users, x => x.n.ActorId, u => u.Id, (x, u) => new
-            {
-                x.n.Id, x.n.Kind, u.DisplayName, u.Handle, TopicId = x.t.Id, x.t.Title, x.t.Slug, x.n.CreatedAt, x.n.ReadAt, x.n.Note,
-                Number = db.Posts.Where(p => p.Id == x.n.PostId).Select(p => p.Number).FirstOrDefault(),
-            })
+        var rows = await mine.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
+            .Select(n => new { n.Id, n.Kind, n.ActorId, n.TopicId, n.PostId, n.CreatedAt, n.ReadAt, n.Note })
             .ToListAsync(ct);
+        // Topic notifications with their topic, actor and post number; listening alerts with their query and explanation.
+        var topicIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert).Select(r => r.TopicId).Distinct().ToList();
+        var actorIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert).Select(r => r.ActorId).Distinct().ToList();
+        var postIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var alertIds = rows.Where(r => r.Kind == NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var topics = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).Select(t => new { t.Id, t.Title, t.Slug }).ToDictionaryAsync(t => t.Id, ct);
+        var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Handle }).ToDictionaryAsync(u => u.Id, ct);
+        var numbers = await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id)).Select(p => new { p.Id, p.Number }).ToDictionaryAsync(p => p.Id, p => p.Number, ct);
+        var alerts = await db.ListeningAlerts.AsNoTracking().Where(a => alertIds.Contains(a.Id))
+            .Select(a => new { a.Id, WatchName = a.Watch!.Name, a.ExplanationKey, a.ExplanationArgs }).ToDictionaryAsync(a => a.Id, ct);
+        var items = new List<NotificationItem>(rows.Count);
+        foreach (var r in rows)
+        {
+            if (r.Kind == NotificationKind.ListeningAlert)
+            {
+                if (r.PostId is not { } alertId || !alerts.TryGetValue(alertId, out var alert)) continue;
+                items.Add(new NotificationItem(r.Id, r.Kind, alert.WatchName, "", 0, Listening.Alerts.AlertExplanation.Format(localizer, alert.ExplanationKey, alert.ExplanationArgs, System.Globalization.CultureInfo.CurrentCulture),
+                    Listening.Alerts.AlertExplanation.PageUrl(alertId), r.CreatedAt, r.ReadAt is not null, r.Note));
+                continue;
+            }
+            if (!topics.TryGetValue(r.TopicId, out var topic) || !actors.TryGetValue(r.ActorId, out var actor)) continue;
+            var number = r.PostId is { } postId ? numbers.GetValueOrDefault(postId) : 0;
+            items.Add(new NotificationItem(r.Id, r.Kind, actor.DisplayName, actor.Handle, topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}#post-{Math.Max(1, number)}", r.CreatedAt, r.ReadAt is not null, r.Note));
+        }
         return new NotificationPage(
             await mine.CountAsync(n => n.ReadAt == null, ct),
             await mine.CountAsync(ct),
-            [.. items.Select(i => new NotificationItem(i.Id, i.Kind, i.DisplayName, i.Handle, i.TopicId, i.Title, $"/t/{i.TopicId}/{i.Slug}#post-{Math.Max(1, i.Number)}", i.CreatedAt, i.ReadAt is not null, i.Note))]);
+            items);
     }
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)

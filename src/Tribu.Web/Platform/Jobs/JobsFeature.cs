@@ -33,6 +33,9 @@ public static class JobsFeature
         new(Features.Members.TrustLevelJob.Name, typeof(Features.Members.TrustLevelJob), "0 15 4 * * ?", "Jobs.TrustLevels"),
         new(Features.Listening.MentionRetentionJob.Name, typeof(Features.Listening.MentionRetentionJob), "0 45 3 * * ?", "Jobs.MentionRetention"),
         new(Features.Listening.Sources.ListeningPollJob.Name, typeof(Features.Listening.Sources.ListeningPollJob), "0/30 * * * * ?", "Jobs.ListeningPoll"),
+        new(Webhooks.WebhookDeliveryJob.Name, typeof(Webhooks.WebhookDeliveryJob), "0/15 * * * * ?", "Jobs.WebhookDelivery"),
+        new(Features.Listening.Alerts.ListeningAlertJob.Name, typeof(Features.Listening.Alerts.ListeningAlertJob), "30 * * * * ?", "Jobs.ListeningAlerts"),
+        new(Features.Listening.Corrections.SentimentTrainingJob.Name, typeof(Features.Listening.Corrections.SentimentTrainingJob), "0 20 2 * * ?", "Jobs.SentimentTraining"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)

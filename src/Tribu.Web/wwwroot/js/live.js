@@ -164,6 +164,40 @@
     if (area.value.trim()) refresh();
   }
 
+  // The listening alerts page: when the alerts change (a new one, a count, an acknowledgement), fetch the page again
+  // and swap in its lists; the stream's data is a fingerprint, so batches of mentions that change no alert cost nothing.
+  function liveAlerts() {
+    const box = document.querySelector('[data-live-alerts]');
+    if (!box || !window.EventSource || !window.fetch) return;
+    const status = document.getElementById('alerts-live-status');
+    let last = null;
+    let busy = false;
+    const source = new EventSource(box.dataset.liveAlerts);
+    streams.push(source);
+    source.addEventListener('alerts', async (e) => {
+      if (last === null || e.data === last) { last = e.data; return; }
+      last = e.data;
+      if (busy) return;
+      busy = true;
+      try {
+        const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
+        if (!response.ok) return;
+        const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('alerts');
+        if (!fresh) return;
+        // Keep the keyboard where it was: the focused button's id-less form is found again by its action.
+        const focused = document.activeElement && document.activeElement.closest('form') ? document.activeElement.closest('form').getAttribute('action') : null;
+        box.innerHTML = fresh.innerHTML;
+        if (focused) {
+          const again = box.querySelector(`form[action="${CSS.escape(focused)}"] button`);
+          if (again) again.focus();
+        }
+        if (status) status.textContent = box.dataset.liveAnnounce;
+      } finally {
+        busy = false;
+      }
+    });
+  }
+
   function start() {
     while (streams.length) streams.pop().close();
     unreadBadge();
@@ -171,6 +205,7 @@
     similarTopics();
     liveMentions();
     queryPreview();
+    liveAlerts();
   }
 
   start();

@@ -225,6 +225,16 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/api/v1/account/tokens/", "/api/v1/account/tokens", SignedIn),
             new("POST", "/api/v1/account/tokens/", "/api/v1/account/tokens", SignedIn, new { }),
             new("DELETE", "/api/v1/account/tokens/{id:long}", "/api/v1/account/tokens/999999", [Access.NeedsLogin, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
+            // Listening: alerts and sentiment corrections (managers).
+            new("GET", "/manage/listening/alerts", "/manage/listening/alerts", Managers),
+            new("GET", "/manage/listening/alerts/stream", "/manage/listening/alerts/stream", Managers),
+            new("POST", "/manage/listening/alerts/{id:long}/{action:regex(^(acknowledge|resolve)$)}", "/manage/listening/alerts/999999/acknowledge", Managers),
+            new("POST", "/manage/listening/mentions/{id:long}/sentiment", "/manage/listening/mentions/999999/sentiment", Managers),
+            new("GET", "/api/v1/listening/alerts", "/api/v1/listening/alerts", Managers),
+            new("GET", "/api/v1/listening/alerts/{id:long}", "/api/v1/listening/alerts/999999", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden]),
+            new("POST", "/api/v1/listening/alerts/{id:long}/acknowledge", "/api/v1/listening/alerts/999999/acknowledge", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden]),
+            new("POST", "/api/v1/listening/alerts/{id:long}/resolve", "/api/v1/listening/alerts/999999/resolve", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden]),
+            new("PUT", "/api/v1/listening/mentions/{id:long}/sentiment", "/api/v1/listening/mentions/999999/sentiment", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden], new { sentiment = "negative" }),
             // Platform.
             new("GET", "/health/live", "/health/live", Everyone),
             new("GET", "/health/ready", "/health/ready", Everyone),

@@ -58,6 +58,8 @@ internal sealed class ListeningAlertConfiguration : IEntityTypeConfiguration<Lis
         builder.Property(a => a.ExplanationKey).HasMaxLength(100).IsRequired();
         builder.Property(a => a.ExplanationArgs).HasMaxLength(2000).IsRequired();
         builder.HasIndex(a => new { a.WatchId, a.Kind, a.Status });
+        // One episode at a time: at most one unresolved alert per query and kind, so two instances cannot both open it.
+        builder.HasIndex(a => new { a.WatchId, a.Kind }).IsUnique().HasFilter("\"Status\" <> 'Resolved'").HasDatabaseName("IX_ListeningAlerts_OneEpisode");
         builder.HasIndex(a => new { a.Status, a.OpenedAt });
         builder.HasOne(a => a.Watch).WithMany().HasForeignKey(a => a.WatchId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Mention>().WithMany().HasForeignKey(a => a.MentionId).OnDelete(DeleteBehavior.SetNull);

@@ -9,7 +9,11 @@ public enum SentimentLabel
 }
 
 /// <summary>A text's sentiment: its label and a score from -1 (very negative) to +1 (very positive).</summary>
-public readonly record struct SentimentResult(SentimentLabel Label, double Score);
+public readonly record struct SentimentResult(SentimentLabel Label, double Score)
+{
+    /// <summary>Read by the model trained on staff corrections rather than the lexicon (the mention's origin says so).</summary>
+    public bool ByModel { get; init; }
+}
 
 /// <summary>
 /// Reads the sentiment of a short text (a mention, a post). The built-in engine is <see cref="LexiconSentimentEngine"/>;

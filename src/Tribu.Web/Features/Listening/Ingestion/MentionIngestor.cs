@@ -163,6 +163,7 @@ public sealed partial class MentionIngestor(
                 Language = analysis.Language.Language,
                 Sentiment = analysis.Sentiment.Label,
                 SentimentScore = analysis.Sentiment.Score,
+                SentimentOrigin = analysis.Sentiment.ByModel ? SentimentOrigin.Model : SentimentOrigin.Engine,
                 ContentHash = analysis.ContentHash,
                 AuthorHandle = AuthorHandles.Normalize(item.Author?.Handle),
                 AuthorName = Limit(item.Author?.Name?.Trim(), 300),

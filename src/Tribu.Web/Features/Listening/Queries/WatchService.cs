@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Security.Claims;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Tribu.Web.Features.Listening.Analysis;
@@ -52,7 +51,7 @@ public sealed partial class WatchService(
     WatchCatalog catalog,
     ILiveBus bus,
     AuditLog audit,
-    IDataProtectionProvider protection,
+    Platform.Webhooks.WebhookSecrets secrets,
     IStringLocalizer<UiStrings> l,
     TimeProvider clock,
     ILogger<WatchService> logger)
@@ -61,9 +60,6 @@ public sealed partial class WatchService(
     public const int PreviewScan = 5_000;
     public const int PreviewSample = 20;
     private const int ReevaluationBatch = 2_000;
-
-    /// <summary>The Data Protection purpose of alert webhook secrets.</summary>
-    public const string SecretPurpose = "Tribu.Listening.AlertWebhook";
 
     public static readonly string[] KnownLanguages = [Languages.French, Languages.English, Languages.Other];
 
@@ -192,7 +188,7 @@ public sealed partial class WatchService(
         watch.AlertWebhookUrl = string.IsNullOrWhiteSpace(request.AlertWebhookUrl) ? null : request.AlertWebhookUrl.Trim();
         if (watch.AlertWebhookUrl is null) watch.ProtectedAlertWebhookSecret = null;
         // An empty secret field keeps the secret already set: it is never shown back.
-        else if (!string.IsNullOrEmpty(request.AlertWebhookSecret)) watch.ProtectedAlertWebhookSecret = protection.CreateProtector(SecretPurpose).Protect(request.AlertWebhookSecret);
+        else if (!string.IsNullOrEmpty(request.AlertWebhookSecret)) watch.ProtectedAlertWebhookSecret = secrets.Protect(request.AlertWebhookSecret);
         watch.UpdatedAt = now;
     }
 

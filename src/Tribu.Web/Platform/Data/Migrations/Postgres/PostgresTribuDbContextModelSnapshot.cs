@@ -403,6 +403,11 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "OpenedAt");
 
+                    b.HasIndex("WatchId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ListeningAlerts_OneEpisode")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
                     b.HasIndex("WatchId", "Kind", "Status");
 
                     b.ToTable("ListeningAlerts");
