@@ -18,7 +18,7 @@ using Tribu.Web.Platform.Data;
 namespace Tribu.Bench.Ingestion;
 
 /// <summary>
-/// <c>dotnet Tribu.Bench.dll ingest [--provider sqlite|postgres] [--connection CS] [--mentions N] [--batch N] [--clients N]</c>:
+/// <c>dotnet Tribu.Bench.dll ingest [--provider sqlite|postgres] [--connection CS] [--mentions N] [--batch N] [--clients N] [--keep]</c>:
 /// end-to-end listening ingestion. Tribu runs in this process on a loopback port (the real host: AddTribu, MapTribu,
 /// migrations, jobs); 50 active listening queries are created, then signed webhook deliveries of <c>--batch</c> mentions
 /// (Mastodon-like HTML in French and English, all different) are posted by <c>--clients</c> concurrent senders. What is
@@ -104,7 +104,7 @@ internal static class IngestionBench
 
         await app.StopAsync();
         await app.DisposeAsync();
-        if (provider == "sqlite")
+        if (provider == "sqlite" && !args.Contains("--keep"))
         {
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }

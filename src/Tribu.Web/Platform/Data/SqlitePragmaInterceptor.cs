@@ -14,7 +14,7 @@ namespace Tribu.Web.Platform.Data;
 /// </summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
-    internal const string Pragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+    internal const string Pragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8000;";
 
     // Physical connections already tuned; an entry goes with its handle when the pool lets the connection go.
     private static readonly ConditionalWeakTable<object, object> Tuned = [];

@@ -184,13 +184,25 @@ public sealed partial class MentionIngestor(
         {
             await LinkAuthorsAsync(fresh.Select(f => f.Mention), ct);
             var repostBumps = await GroupRepostsAsync(fresh.Select(f => f.Mention), now, ct);
-            foreach (var (mention, _, watchIds) in fresh)
+            if (db.Database.IsSqlite())
             {
-                foreach (var watchId in watchIds)
+                // One prepared statement per table instead of one parsed statement per row (see SqliteBulkInsert).
+                await SqliteBulkInsert.InsertAsync(db, [.. fresh.Select(f => f.Mention)], m => m.OriginalId ??= m.Original?.Id, ct);
+                await SqliteBulkInsert.InsertAsync(db, [.. fresh.SelectMany(f => f.WatchIds.Select(w => new MentionMatch
                 {
-                    mention.Matches.Add(new MentionMatch { WatchId = watchId, PublishedAt = mention.PublishedAt, Sentiment = mention.Sentiment });
+                    WatchId = w, MentionId = f.Mention.Id, PublishedAt = f.Mention.PublishedAt, Sentiment = f.Mention.Sentiment,
+                }))], null, ct);
+            }
+            else
+            {
+                foreach (var (mention, _, watchIds) in fresh)
+                {
+                    foreach (var watchId in watchIds)
+                    {
+                        mention.Matches.Add(new MentionMatch { WatchId = watchId, PublishedAt = mention.PublishedAt, Sentiment = mention.Sentiment });
+                    }
+                    db.Mentions.Add(mention);
                 }
-                db.Mentions.Add(mention);
             }
             source.ItemCount += fresh.Count;
             updateSource?.Invoke(source);
@@ -237,8 +249,11 @@ public sealed partial class MentionIngestor(
         if (groupable.Count == 0) return bumps;
         var hashes = groupable.Select(m => m.ContentHash).Distinct(StringComparer.Ordinal).ToList();
         var since = now - RepostWindow;
-        var stored = (await db.Mentions.Where(m => hashes.Contains(m.ContentHash) && m.OriginalId == null && m.CollectedAt >= since)
-                .Select(m => new { m.Id, m.ContentHash }).ToListAsync(ct))
+        // Only the hash is filtered in SQL: with "OriginalId IS NULL" there too, SQLite's planner picks the OriginalId
+        // index (nearly every row) over the hash index, and each batch would scan the whole table.
+        var stored = (await db.Mentions.Where(m => hashes.Contains(m.ContentHash))
+                .Select(m => new { m.Id, m.ContentHash, m.OriginalId, m.CollectedAt }).ToListAsync(ct))
+            .Where(m => m.OriginalId == null && m.CollectedAt >= since)
             .GroupBy(m => m.ContentHash, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Min(m => m.Id), StringComparer.Ordinal);
         var firstInBatch = new Dictionary<string, Mention>(StringComparer.Ordinal);
