@@ -66,7 +66,7 @@ public sealed class ListeningDemo(TribuDbContext db, MentionIngestor ingestor, T
         var now = clock.GetUtcNow().UtcDateTime;
         var source = db.ListeningSources.Add(new ListeningSource
         {
-            Kind = SourceKind.Csv, Name = "Demo: social mentions (CSV import)", IsEnabled = true, CreatedAt = now.AddDays(-31), LastPolledAt = now,
+            Kind = SourceKind.Csv, Name = "Demo: social mentions", IsEnabled = true, CreatedAt = now.AddDays(-31), LastPolledAt = now,
         }).Entity;
         var plain = Analysis.TextFold.Fold(brand);
         db.Watches.AddRange(
