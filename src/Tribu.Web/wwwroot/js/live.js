@@ -19,6 +19,14 @@
     });
   }
 
+  // Fetches this page again and returns its element with the given id (null when the page or the element is gone):
+  // how every live piece refreshes a part of the page, rendered by the server as on a normal load.
+  async function freshCopy(id) {
+    const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
+    if (!response.ok) return null;
+    return new DOMParser().parseFromString(await response.text(), 'text/html').getElementById(id);
+  }
+
   // An open topic: when it changes (a reply, a reaction, an edit), fetch the page again and swap in its posts.
   function liveTopic() {
     const posts = document.getElementById('posts');
@@ -29,9 +37,7 @@
     streams.push(source);
     source.addEventListener('changed', async () => {
       if (first) { first = false; return; }
-      const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
-      if (!response.ok) return;
-      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('posts');
+      const fresh = await freshCopy('posts');
       if (!fresh) return;
       posts.innerHTML = fresh.innerHTML;
       if (status) status.textContent = posts.dataset.liveAnnounce;
@@ -89,9 +95,7 @@
     source.addEventListener('changed', async (e) => {
       if (last === null || last === e.data) { last = e.data; return; }
       last = e.data;
-      const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
-      if (!response.ok) return;
-      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('mentions');
+      const fresh = await freshCopy('mentions');
       if (!fresh) return;
       list.innerHTML = fresh.innerHTML;
       if (status) status.textContent = list.dataset.liveAnnounce;
@@ -180,9 +184,7 @@
       if (busy) return;
       busy = true;
       try {
-        const response = await fetch(location.href, { headers: { 'X-Tribu-Live': '1' }, credentials: 'same-origin' });
-        if (!response.ok) return;
-        const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('alerts');
+        const fresh = await freshCopy('alerts');
         if (!fresh) return;
         // Keep the keyboard where it was: the focused button's id-less form is found again by its action.
         const focused = document.activeElement && document.activeElement.closest('form') ? document.activeElement.closest('form').getAttribute('action') : null;
