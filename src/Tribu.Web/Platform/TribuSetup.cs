@@ -88,6 +88,7 @@ public static class TribuSetup
         services.AddModerationFeature();
         services.AddPrivacyFeature();
         Features.Listening.ListeningFeature.AddListeningFeature(services);
+        Features.Inbox.InboxFeature.AddInboxFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();

@@ -11,6 +11,21 @@ public enum WatchKind
     Theme,
 }
 
+/// <summary>Which mentions of a query need a human answer: flags, combined with "or".</summary>
+[Flags]
+public enum InboxWhen
+{
+    Never = 0,
+    /// <summary>Negative sentiment.</summary>
+    Negative = 1,
+    /// <summary>Asks something (a question mark, or a question word at the start of a sentence).</summary>
+    Question = 2,
+    /// <summary>By an author with at least the inbox's influencer threshold of followers.</summary>
+    Influencer = 4,
+    /// <summary>Every mention (originals only: reposts never enter).</summary>
+    All = 8,
+}
+
 /// <summary>
 /// A listening query ("veille"): a name, the query text (<see cref="Analysis.ListeningQuery"/>), optional language and
 /// source filters, and what should raise an alert. Mentions it matches are linked by <see cref="MentionMatch"/>.
@@ -59,6 +74,9 @@ public sealed class Watch
     /// <summary>The alert webhook's HMAC secret, protected with ASP.NET Data Protection.</summary>
     public string? ProtectedAlertWebhookSecret { get; set; }
 
+    /// <summary>Which of its mentions enter the inbox as needing a response.</summary>
+    public InboxWhen InboxWhen { get; set; }
+
     public IReadOnlyList<string> LanguageList => Split(Languages);
     public IReadOnlyList<int> SourceIdList => [.. Split(SourceIds).Select(s => int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0)];
 
@@ -78,6 +96,7 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
         builder.Property(w => w.AlertEmails).HasMaxLength(2000);
         builder.Property(w => w.AlertWebhookUrl).HasMaxLength(2000);
         builder.Property(w => w.ProtectedAlertWebhookSecret).HasMaxLength(2000);
+        builder.Property(w => w.InboxWhen).HasConversion<int>();
         builder.Ignore(w => w.LanguageList);
         builder.Ignore(w => w.SourceIdList);
     }

@@ -20,6 +20,10 @@ public enum NotificationKind
     /// <see cref="Notification.PostId"/> holds the alert's id.
     /// </summary>
     ListeningAlert,
+    /// <summary>An inbox item was assigned to you (managers only; <see cref="Notification.PostId"/> holds the item's id).</summary>
+    InboxAssigned,
+    /// <summary>An inbox item you are assigned to nears or passed an SLA target (<see cref="Notification.PostId"/> holds the item's id).</summary>
+    InboxSla,
 }
 
 public enum DeliveryChannel

@@ -30,6 +30,12 @@ public static class LiveChannels
 
     /// <summary>A listening query was created, edited or deleted: every instance reloads the queries it matches.</summary>
     public const string ListeningQueries = "listening:queries";
+
+    /// <summary>The inbox queue changed (an item arrived, moved, was assigned): its lists refresh.</summary>
+    public const string Inbox = "inbox";
+
+    /// <summary>One inbox item changed, or who has it open: its page refreshes and shows who else is there.</summary>
+    public static string InboxItem(long itemId) => $"inbox:item:{itemId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>

@@ -45,6 +45,16 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Features.Listening.Corrections.SentimentCorrection> SentimentCorrections => Set<Features.Listening.Corrections.SentimentCorrection>();
     public DbSet<Features.Listening.Corrections.SentimentModel> SentimentModels => Set<Features.Listening.Corrections.SentimentModel>();
     public DbSet<Platform.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Platform.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Inbox.InboxItem> InboxItems => Set<Features.Inbox.InboxItem>();
+    public DbSet<Features.Inbox.InboxEvent> InboxEvents => Set<Features.Inbox.InboxEvent>();
+    public DbSet<Features.Inbox.InboxReply> InboxReplies => Set<Features.Inbox.InboxReply>();
+    public DbSet<Features.Inbox.InboxTeam> InboxTeams => Set<Features.Inbox.InboxTeam>();
+    public DbSet<Features.Inbox.InboxTeamMember> InboxTeamMembers => Set<Features.Inbox.InboxTeamMember>();
+    public DbSet<Features.Inbox.InboxRule> InboxRules => Set<Features.Inbox.InboxRule>();
+    public DbSet<Features.Inbox.SavedReply> SavedReplies => Set<Features.Inbox.SavedReply>();
+    public DbSet<Features.Inbox.InboxSettings> InboxSettings => Set<Features.Inbox.InboxSettings>();
+    public DbSet<Features.Inbox.InboxPresence> InboxPresences => Set<Features.Inbox.InboxPresence>();
+    public DbSet<Features.SocialAccounts.SocialAccount> SocialAccounts => Set<Features.SocialAccounts.SocialAccount>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<Features.Moderation.AuditEntry> AuditEntries => Set<Features.Moderation.AuditEntry>();
 

@@ -1,0 +1,9 @@
+namespace Tribu.Web.Features.Inbox;
+
+public static class InboxFeature
+{
+    /// <summary>The unified inbox (issue 6): intake, routing rules, the queue's services, replies and tickets.</summary>
+    public static IServiceCollection AddInboxFeature(this IServiceCollection services) =>
+        services.AddScoped<InboxIntake>()
+            .AddScoped<InboxRouter>();
+}
