@@ -5,5 +5,6 @@ public static class InboxFeature
     /// <summary>The unified inbox (issue 6): intake, routing rules, the queue's services, replies and tickets.</summary>
     public static IServiceCollection AddInboxFeature(this IServiceCollection services) =>
         services.AddScoped<InboxIntake>()
-            .AddScoped<InboxRouter>();
+            .AddScoped<InboxRouter>()
+            .AddScoped<InboxService>();
 }
