@@ -6,5 +6,6 @@ public static class InboxFeature
     public static IServiceCollection AddInboxFeature(this IServiceCollection services) =>
         services.AddScoped<InboxIntake>()
             .AddScoped<InboxRouter>()
-            .AddScoped<InboxService>();
+            .AddScoped<InboxService>()
+            .AddScoped<Listening.Ingestion.IMentionObserver, InboxMentionObserver>();
 }

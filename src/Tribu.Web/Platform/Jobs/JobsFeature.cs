@@ -36,6 +36,8 @@ public static class JobsFeature
         new(Webhooks.WebhookDeliveryJob.Name, typeof(Webhooks.WebhookDeliveryJob), "0/15 * * * * ?", "Jobs.WebhookDelivery"),
         new(Features.Listening.Alerts.ListeningAlertJob.Name, typeof(Features.Listening.Alerts.ListeningAlertJob), "30 * * * * ?", "Jobs.ListeningAlerts"),
         new(Features.Listening.Corrections.SentimentTrainingJob.Name, typeof(Features.Listening.Corrections.SentimentTrainingJob), "0 20 2 * * ?", "Jobs.SentimentTraining"),
+        new(Features.Inbox.InboxIntakeJob.Name, typeof(Features.Inbox.InboxIntakeJob), "15 * * * * ?", "Jobs.InboxIntake"),
+        new(Features.Inbox.InboxSlaJob.Name, typeof(Features.Inbox.InboxSlaJob), "45 * * * * ?", "Jobs.InboxSla"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)
