@@ -7,5 +7,7 @@ public static class InboxFeature
         services.AddScoped<InboxIntake>()
             .AddScoped<InboxRouter>()
             .AddScoped<InboxService>()
-            .AddScoped<Listening.Ingestion.IMentionObserver, InboxMentionObserver>();
+            .AddScoped<Listening.Ingestion.IMentionObserver, InboxMentionObserver>()
+            .AddScoped<IReplySender, Replies.CommunityReplySender>()
+            .AddScoped<Replies.InboxReplies>();
 }
