@@ -9,5 +9,7 @@ public static class InboxFeature
             .AddScoped<InboxService>()
             .AddScoped<Listening.Ingestion.IMentionObserver, InboxMentionObserver>()
             .AddScoped<IReplySender, Replies.CommunityReplySender>()
-            .AddScoped<Replies.InboxReplies>();
+            .AddScoped<Replies.InboxReplies>()
+            .AddScoped<InboxQueries>()
+            .AddScoped<InboxPresences>();
 }
