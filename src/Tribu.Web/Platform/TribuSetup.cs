@@ -138,12 +138,14 @@ public static class TribuSetup
         api.MapUploadEndpoints();
         api.MapModerationEndpoints();
         api.MapListeningEndpoints();
+        Features.Inbox.InboxEndpoints.MapInboxEndpoints(api);
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();
         app.MapUploadFiles();
         app.MapModerationFiles();
         app.MapListeningFiles();
+        Features.Inbox.InboxEndpoints.MapInboxFiles(app);
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
         Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);

@@ -11,5 +11,6 @@ public static class InboxFeature
             .AddScoped<IReplySender, Replies.CommunityReplySender>()
             .AddScoped<Replies.InboxReplies>()
             .AddScoped<InboxQueries>()
-            .AddScoped<InboxPresences>();
+            .AddScoped<InboxPresences>()
+            .AddScoped<InboxStatsQueries>();
 }

@@ -86,6 +86,18 @@ public sealed class InboxService(TribuDbContext db, ILiveBus bus, TimeProvider c
         return await SaveAsync(item, ct);
     }
 
+    /// <summary>Adds or removes one tag, keeping the others (bulk actions).</summary>
+    public Task<Change<InboxItem>> AddTagAsync(long itemId, string tag, Guid? actorId, bool add, CancellationToken ct = default) =>
+        ChangeTagsAsync(itemId, tags => add ? [.. tags, tag] : [.. tags.Where(t => t != InboxTags.Normalize(tag))], actorId, ct);
+
+    private async Task<Change<InboxItem>> ChangeTagsAsync(long itemId, Func<string[], IEnumerable<string>> change, Guid? actorId, CancellationToken ct)
+    {
+        var current = await db.InboxItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Tags).FirstOrDefaultAsync(ct);
+        var exists = current is not null || await db.InboxItems.AnyAsync(i => i.Id == itemId, ct);
+        if (!exists) return Change<InboxItem>.NotFound();
+        return await SetTagsAsync(itemId, change(InboxTags.Split(current)), actorId, ct);
+    }
+
     /// <summary>An internal note: for staff, never sent to the author.</summary>
     public async Task<Change<InboxEvent>> AddNoteAsync(long itemId, string? text, Guid actorId, CancellationToken ct = default)
     {
