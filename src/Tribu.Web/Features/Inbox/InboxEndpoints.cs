@@ -268,6 +268,8 @@ public static class InboxEndpoints
         {
             var form = await http.Request.ReadFormAsync(ct);
             var ids = form["ids"].Select(v => long.TryParse(v, CultureInfo.InvariantCulture, out var i) ? i : 0).Where(i => i > 0).ToList();
+            // The page's action list says "status:Resolved": the action and its value in one choice.
+            if (action?.Split(':', 2) is [var verb, var what]) (action, value) = (verb, what);
             var result = await BulkAsync(inbox, new BulkRequest(ids, action, value), TopicPermissions.MemberId(http.User)!.Value, l, ct);
             IdentityRedirectManager.SetStatus(http, result.Errors is { } errors ? "!" + Errors(errors) : l["Inbox.BulkDone", result.Response!.Changed].Value);
             return Results.LocalRedirect(back is { } b && b.StartsWith("/manage/inbox", StringComparison.Ordinal) && !b.StartsWith("//", StringComparison.Ordinal) ? b : "/manage/inbox");
