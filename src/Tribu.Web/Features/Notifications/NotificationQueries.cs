@@ -20,9 +20,11 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
             .Select(n => new { n.Id, n.Kind, n.ActorId, n.TopicId, n.PostId, n.CreatedAt, n.ReadAt, n.Note })
             .ToListAsync(ct);
         // Topic notifications with their topic, actor and post number; listening alerts with their query and explanation.
-        var topicIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert).Select(r => r.TopicId).Distinct().ToList();
+        var topicIds = rows.Where(r => IsAboutTopic(r.Kind)).Select(r => r.TopicId).Distinct().ToList();
         var actorIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert).Select(r => r.ActorId).Distinct().ToList();
-        var postIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var postIds = rows.Where(r => IsAboutTopic(r.Kind) && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var itemIds = rows.Where(r => r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var inboxItems = await db.InboxItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).Select(i => new { i.Id, i.Subject }).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
         var alertIds = rows.Where(r => r.Kind == NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var topics = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).Select(t => new { t.Id, t.Title, t.Slug }).ToDictionaryAsync(t => t.Id, ct);
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Handle }).ToDictionaryAsync(u => u.Id, ct);
@@ -39,6 +41,16 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
                     Listening.Alerts.AlertExplanation.PageUrl(alertId), r.CreatedAt, r.ReadAt is not null, r.Note));
                 continue;
             }
+            if (r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla)
+            {
+                if (r.PostId is not { } itemId || !inboxItems.TryGetValue(itemId, out var subject)) continue;
+                // Assigned: who assigned it (Tribu itself for a rule). SLA: which target, and whether it is near or missed.
+                var who = r.Kind == NotificationKind.InboxAssigned
+                    ? actors.TryGetValue(r.ActorId, out var assigner) ? assigner.DisplayName : localizer["Inbox.Tribu"].Value
+                    : r.Note?.Split(':', 2) is [var state, var target] ? localizer["Notification.InboxSla." + state, localizer["Inbox.SlaTarget." + target]].Value : "";
+                items.Add(new NotificationItem(r.Id, r.Kind, who, "", 0, subject, $"/manage/inbox/items/{itemId}", r.CreatedAt, r.ReadAt is not null, null));
+                continue;
+            }
             if (!topics.TryGetValue(r.TopicId, out var topic) || !actors.TryGetValue(r.ActorId, out var actor)) continue;
             var number = r.PostId is { } postId ? numbers.GetValueOrDefault(postId) : 0;
             items.Add(new NotificationItem(r.Id, r.Kind, actor.DisplayName, actor.Handle, topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}#post-{Math.Max(1, number)}", r.CreatedAt, r.ReadAt is not null, r.Note));
@@ -48,6 +60,9 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
             await mine.CountAsync(ct),
             items);
     }
+
+    /// <summary>Kinds whose notification points at a topic (the others point at an alert or an inbox item).</summary>
+    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla);
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)
     {
