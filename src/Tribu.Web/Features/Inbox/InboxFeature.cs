@@ -12,5 +12,6 @@ public static class InboxFeature
             .AddScoped<Replies.InboxReplies>()
             .AddScoped<InboxQueries>()
             .AddScoped<InboxPresences>()
-            .AddScoped<InboxStatsQueries>();
+            .AddScoped<InboxStatsQueries>()
+            .AddScoped<Demo.InboxDemo>();
 }

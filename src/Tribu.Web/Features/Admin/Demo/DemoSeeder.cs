@@ -12,7 +12,7 @@ namespace Tribu.Web.Features.Admin.Demo;
 /// Seeds the demo community (Véloria, a fictional e-bike maker) from the embedded demo-community.json,
 /// so a newcomer's first run shows a living, bilingual community. Demo members have no password.
 /// </summary>
-public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, MarkdownRenderer markdown, TimeProvider clock, Listening.Demo.ListeningDemo listening)
+public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, MarkdownRenderer markdown, TimeProvider clock, Listening.Demo.ListeningDemo listening, Inbox.Demo.InboxDemo inbox)
 {
     public sealed record Result(int Members, int Spaces, int Topics, int Posts);
 
@@ -166,6 +166,7 @@ public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, 
         AddSpaceMemberships();
         await db.SaveChangesAsync(ct);
         await listening.SeedAsync(data.Brand.Name, ct);
+        await inbox.SeedAsync(data.Brand.Name, ct);
         return new Result(members.Count, spaces.Count, data.Topics.Count, posts);
 
         // Those who wrote in a private or invite-only space are its members; the busiest helper of each public space
