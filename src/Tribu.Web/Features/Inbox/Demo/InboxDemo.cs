@@ -51,8 +51,8 @@ public sealed class InboxDemo(TribuDbContext db, InboxIntake intake, InboxServic
         await db.SaveChangesAsync(ct);
         if (watch is null) return;
 
-        // The last two days of the brand's negative mentions and questions are the work waiting.
-        var since = now.AddDays(-2);
+        // The last four days of the brand's negative mentions and questions (the battery bad buzz among them) are the work waiting.
+        var since = now.AddDays(-4);
         var mentions = await db.MentionMatches.AsNoTracking().Where(m => m.WatchId == watch.Id && m.PublishedAt >= since && m.Mention!.OriginalId == null)
             .OrderBy(m => m.PublishedAt).Select(m => m.Mention!).ToListAsync(ct);
         var added = new List<InboxItem>();
