@@ -36,6 +36,7 @@ public static class JobsFeature
         new(Webhooks.WebhookDeliveryJob.Name, typeof(Webhooks.WebhookDeliveryJob), "0/15 * * * * ?", "Jobs.WebhookDelivery"),
         new(Features.Listening.Alerts.ListeningAlertJob.Name, typeof(Features.Listening.Alerts.ListeningAlertJob), "30 * * * * ?", "Jobs.ListeningAlerts"),
         new(Features.Listening.Corrections.SentimentTrainingJob.Name, typeof(Features.Listening.Corrections.SentimentTrainingJob), "0 20 2 * * ?", "Jobs.SentimentTraining"),
+        new(Features.SocialAccounts.SocialNotificationsJob.Name, typeof(Features.SocialAccounts.SocialNotificationsJob), "0/30 * * * * ?", "Jobs.SocialNotifications"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)
