@@ -44,5 +44,6 @@ internal sealed record SocialReplySubject(SocialAccount Account, string External
         return new SocialReplySubject(chosen, externalId, item.Url ?? mention.Url, native);
     }
 
-    private static string? Host(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : null;
+    /// <summary>The server of an address (host and port: two servers may share a host).</summary>
+    private static string? Host(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : null;
 }
