@@ -47,7 +47,7 @@ public static class SocialAccountEndpoints
                 ? TypedResults.Created($"/api/v1/social-accounts/{account.Id}", SocialAccountResponse.FromEntity(account, l))
                 : TypedResults.ValidationProblem(result.Errors, title: ui["Form.ErrorsTitle"]);
         }).WithName("CreateSocialAccount")
-            .WithSummary("Connects an account once the network accepts its credential. Mastodon: Url (the instance) and Credential (an access token with read:accounts, read:notifications, read:search, write:statuses). Bluesky: Url (optional, https://bsky.social by default), Handle and Credential (an app password). The credential is stored encrypted and never returned.");
+            .WithSummary("Connects an account once the network accepts its credential. Mastodon: Url (the instance) and Credential (an access token with read:accounts, read:notifications, read:search, read:statuses, write:statuses). Bluesky: Url (optional, https://bsky.social by default), Handle and Credential (an app password). The credential is stored encrypted and never returned.");
 
         group.MapDelete("/{id:int}", async Task<Results<NoContent, NotFound>> (int id, SocialAccountService service, CancellationToken ct) =>
             await service.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())

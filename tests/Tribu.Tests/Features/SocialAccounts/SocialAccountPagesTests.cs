@@ -95,6 +95,7 @@ public abstract class SocialAccountPagesTests<TFactory>(TFactory factory) : Trib
         var list = await en.GetAsync("/manage/accounts");
         list.Document.GetElementById($"account-{id}")!.TextContent.ShouldContain("Connected");
         list.Document.GetElementById($"account-{id}")!.TextContent.ShouldContain("Mastodon");
+        list.Document.GetElementById($"account-{id}")!.TextContent.ShouldContain($"Marque {marker} @brand{marker}@127.0.0.1");
         list.Document.GetElementById($"account-{skyId}")!.TextContent.ShouldContain("Bluesky");
         list.Html.ShouldNotContain(token);
         list.Html.ShouldNotContain(appPassword);
@@ -133,6 +134,7 @@ public abstract class SocialAccountPagesTests<TFactory>(TFactory factory) : Trib
         var disabled = await manager.FollowAsync(await manager.SubmitFormAsync($"/manage/accounts/{id}", f => f.Action!.EndsWith("/enabled", StringComparison.Ordinal), new Dictionary<string, string>()));
         disabled.Text.ShouldContain("Account disabled: its notifications are no longer read and no reply goes through it.");
         (await AccountAsync(App, id)).IsEnabled.ShouldBeFalse();
+        (await manager.GetAsync("/manage/accounts")).Document.GetElementById($"account-{id}")!.TextContent.ShouldContain("Connected (Disabled)");
         var enabled = await manager.FollowAsync(await manager.SubmitFormAsync($"/manage/accounts/{id}", f => f.Action!.EndsWith("/enabled", StringComparison.Ordinal), new Dictionary<string, string>()));
         enabled.Text.ShouldContain("Account enabled.");
 
@@ -159,6 +161,9 @@ public abstract class SocialAccountPagesTests<TFactory>(TFactory factory) : Trib
         empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         empty.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         (await empty.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors").GetProperty("Network")[0].GetString().ShouldBe("Choisissez Mastodon ou Bluesky.");
+        var unknown = await manager.Http.PostAsJsonAsync("/api/v1/social-accounts", new { network = "Twitter", handle, credential = password }, ct);
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        unknown.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var refused = await manager.Http.PostAsJsonAsync("/api/v1/social-accounts", new { network = "Bluesky", url = bluesky.BaseUrl, handle, credential = "wrong" }, ct);
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await refused.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors").GetProperty("Credential")[0].GetString()

@@ -23,12 +23,19 @@ public sealed class MastodonReplySender(
 {
     public ReplyRoute Route => ReplyRoute.Mastodon;
 
+    /// <summary>
+    /// The account that answers, and the room left for the text: the instance's limit less the author's handle the reply
+    /// starts with (Mastodon counts a handle of another server as its local part only).
+    /// </summary>
     public async Task<ReplyTarget?> TargetAsync(InboxItem item, CancellationToken ct)
     {
         var subject = await SocialReplySubject.FindAsync(db, item, SocialNetwork.Mastodon, null, ct);
         if (subject is null) return null;
         var limits = await api.LimitsAsync(MastodonApi.Instance(subject.Account.BaseUrl), ct);
-        return new ReplyTarget(Route, subject.Account.Id, "@" + subject.Account.Handle, limits.MaxCharacters);
+        var author = item.AuthorHandle?.TrimStart('@').Split('@')[0];
+        var own = subject.Account.Handle.Split('@')[0];
+        var reserved = string.IsNullOrEmpty(author) || string.Equals(author, own, StringComparison.OrdinalIgnoreCase) ? 0 : author.Length + 2;
+        return new ReplyTarget(Route, subject.Account.Id, "@" + subject.Account.Handle, limits.MaxCharacters - reserved);
     }
 
     public async Task<ReplySendResult> SendAsync(InboxItem item, InboxReply reply, CancellationToken ct)

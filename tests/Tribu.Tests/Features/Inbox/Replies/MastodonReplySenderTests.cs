@@ -38,7 +38,7 @@ public abstract class MastodonReplySenderTests<TFactory>(TFactory factory) : Tri
         var (accountId, itemId, statusId) = await DirectMentionAsync(mastodon, marker, visibility: "direct");
 
         var target = await TargetAsync(App, itemId, ReplyRoute.Mastodon);
-        target.ShouldBe(new ReplyTarget(ReplyRoute.Mastodon, accountId, $"@brand{marker}@127.0.0.1", 640), "the limit is the instance's own");
+        target.ShouldBe(new ReplyTarget(ReplyRoute.Mastodon, accountId, $"@brand{marker}@127.0.0.1", 640 - "@alice ".Length), "the limit is the instance's own, less the handle the reply starts with");
         (await TargetAsync(App, itemId, ReplyRoute.Bluesky)).ShouldBeNull();
 
         var reply = await NewReplyAsync(App, itemId, ReplyRoute.Mastodon, accountId, "Bonjour, nous regardons ça tout de suite.");
