@@ -112,6 +112,7 @@ public sealed partial class SocialNotificationsPoller(
             if (page.Count == 0) return notBefore;
             var ordered = page.OfType<JsonObject>().Where(n => SocialResponse.Str(n, "id") is not null)
                 .OrderBy(n => SocialResponse.Str(n, "id")!, Comparer<string>.Create(MastodonConnector.CompareIds)).ToList();
+            if (ordered.Count == 0) return notBefore;
             foreach (var notification in ordered)
             {
                 if (notification["status"] is not JsonObject status || MastodonConnector.Map(JsonSerializer.SerializeToElement(status), instance) is not { } mention) continue;

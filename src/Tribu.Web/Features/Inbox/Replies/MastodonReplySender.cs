@@ -30,7 +30,7 @@ public sealed class MastodonReplySender(
     public async Task<ReplyTarget?> TargetAsync(InboxItem item, CancellationToken ct)
     {
         var subject = await SocialReplySubject.FindAsync(db, item, SocialNetwork.Mastodon, null, ct);
-        if (subject is null) return null;
+        if (subject is null || !Findable(subject)) return null;
         var limits = await api.LimitsAsync(MastodonApi.Instance(subject.Account.BaseUrl), ct);
         var author = item.AuthorHandle?.TrimStart('@').Split('@')[0];
         var own = subject.Account.Handle.Split('@')[0];
@@ -52,9 +52,10 @@ public sealed class MastodonReplySender(
         var instance = MastodonApi.Instance(account.BaseUrl);
         try
         {
-            var parent = subject.Native || subject.Url is null
+            if (!Findable(subject)) throw new SocialApiException(SocialFailure.NotFound, subject.ExternalId);
+            var parent = subject.Native
                 ? await api.GetStatusAsync(instance, token, subject.ExternalId, ct)
-                : await api.ResolveAsync(instance, token, subject.Url, ct) ?? throw new SocialApiException(SocialFailure.NotFound, subject.Url);
+                : await api.ResolveAsync(instance, token, subject.Url!, ct) ?? throw new SocialApiException(SocialFailure.NotFound, subject.Url!);
             var text = Addressed(reply.Body.Trim(), parent.Acct, account.Handle);
             var limits = await api.LimitsAsync(instance, ct);
             var length = MastodonApi.Length(text, limits);
@@ -71,6 +72,12 @@ public sealed class MastodonReplySender(
             return await SocialReplyErrors.FailedAsync(ex, account, accounts, l, ct);
         }
     }
+
+    /// <summary>
+    /// Whether the status can be found on the account's instance: by its id there, or by its address. A status id of
+    /// another server is never tried as it is: it could name some other status.
+    /// </summary>
+    private static bool Findable(SocialReplySubject subject) => subject.Native || subject.Url is not null;
 
     /// <summary>
     /// The reply's text, starting with the author's handle unless it already names them: on Mastodon only the accounts a
