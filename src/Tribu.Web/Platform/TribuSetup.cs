@@ -89,6 +89,7 @@ public static class TribuSetup
         services.AddPrivacyFeature();
         Features.Listening.ListeningFeature.AddListeningFeature(services);
         Features.Inbox.InboxFeature.AddInboxFeature(services);
+        Features.SocialAccounts.SocialAccountsFeature.AddSocialAccountsFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -149,6 +150,7 @@ public static class TribuSetup
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
         Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
+        Features.SocialAccounts.SocialAccountsFeature.MapSocialAccounts(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -38,6 +38,7 @@ public static class JobsFeature
         new(Features.Listening.Corrections.SentimentTrainingJob.Name, typeof(Features.Listening.Corrections.SentimentTrainingJob), "0 20 2 * * ?", "Jobs.SentimentTraining"),
         new(Features.Inbox.InboxIntakeJob.Name, typeof(Features.Inbox.InboxIntakeJob), "15 * * * * ?", "Jobs.InboxIntake"),
         new(Features.Inbox.InboxSlaJob.Name, typeof(Features.Inbox.InboxSlaJob), "45 * * * * ?", "Jobs.InboxSla"),
+        new(Features.SocialAccounts.SocialNotificationsJob.Name, typeof(Features.SocialAccounts.SocialNotificationsJob), "0/30 * * * * ?", "Jobs.SocialNotifications"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)

@@ -137,6 +137,17 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("DELETE", "/api/v1/listening/sources/{id:int}", "/api/v1/listening/sources/999999", ManagersHidden),
             new("POST", "/api/v1/listening/sources/{id:int}/poll", "/api/v1/listening/sources/999999/poll", ManagersHidden),
             new("POST", "/api/v1/listening/sources/{id:int}/secret", "/api/v1/listening/sources/999999/secret", ManagersHidden),
+            // Connected social accounts (an account that does not exist: managers get a 404, plain forms without a token a 400).
+            new("GET", "/manage/accounts", "/manage/accounts", Managers),
+            new("GET", "/manage/accounts/{Id:int}", "/manage/accounts/999999", ManagersHidden),
+            new("GET", "/manage/accounts/{Id:int}/delete", "/manage/accounts/999999/delete", ManagersHidden),
+            new("POST", "/manage/accounts/{id:int}/check", "/manage/accounts/999999/check", Managers),
+            new("POST", "/manage/accounts/{id:int}/enabled", "/manage/accounts/999999/enabled", Managers),
+            new("POST", "/manage/accounts/{id:int}/remove", "/manage/accounts/999999/remove", Managers),
+            new("GET", "/api/v1/social-accounts/", "/api/v1/social-accounts", Managers),
+            new("POST", "/api/v1/social-accounts/", "/api/v1/social-accounts", Managers, new { }),
+            new("GET", "/api/v1/social-accounts/{id:int}", "/api/v1/social-accounts/999999", ManagersHidden),
+            new("DELETE", "/api/v1/social-accounts/{id:int}", "/api/v1/social-accounts/999999", ManagersHidden),
             // Anyone may deliver to a webhook (the signature decides); an unknown source is a 404 for all.
             new("POST", "/api/v1/listening/sources/{id:int}/webhook", "/api/v1/listening/sources/999999/webhook", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden], new { }),
             // Topic actions from pages (plain forms).
