@@ -89,6 +89,7 @@ public static class TribuSetup
         services.AddPrivacyFeature();
         Features.Listening.ListeningFeature.AddListeningFeature(services);
         Features.Inbox.InboxFeature.AddInboxFeature(services);
+        Features.Inbox.Tickets.TicketsFeature.AddInboxTickets(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -147,6 +148,7 @@ public static class TribuSetup
         app.MapPrivacyEndpoints();
         app.MapNotificationFormEndpoints();
         Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
+        Features.Inbox.Tickets.TicketsFeature.MapInboxTicketEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
