@@ -66,7 +66,8 @@ public sealed class TicketService(
         var previous = retry && item.TicketDeliveryId is { } previousId
             ? await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == previousId && d.Event == TicketComposer.CreateEvent).Select(d => d.Payload).FirstOrDefaultAsync(ct)
             : null;
-        var payload = previous is not null ? JsonSerializer.Deserialize<TicketPayload>(previous, WebhookOutbox.Json) : null;
+        var payload = Read(previous);
+        if (payload is null) previous = null;
         payload ??= await composer.PayloadAsync(item, actorId, includeInternalNotes, links.BaseUrl, now, ct);
         var json = previous ?? JsonSerializer.Serialize(payload, WebhookOutbox.Json);
         OutgoingEmail? mail = null;
@@ -271,6 +272,20 @@ public sealed class TicketService(
         if (entry is null) return await db.InboxItems.FirstAsync(i => i.Id == id, ct);
         await entry.ReloadAsync(ct);
         return entry.Entity;
+    }
+
+    /// <summary>A stored ticket call's body, or null when there is none or it cannot be read (an older format): it is then composed again.</summary>
+    private static TicketPayload? Read(string? payload)
+    {
+        if (payload is null) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<TicketPayload>(payload, WebhookOutbox.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The item a ticket call is about, from its payload.</summary>

@@ -212,6 +212,7 @@ public abstract class TicketTests<TFactory>(TFactory factory) : TribuTestBase<TF
         calls[0].Text.ShouldNotContain("refund approved", Case.Sensitive, "internal notes stay in Tribu unless asked");
         calls[0].Text.ShouldNotContain("Never sent");
         payload.GetProperty("tribuUrl").GetString()!.ShouldEndWith($"/manage/inbox/items/{item.Id}");
+        SchemaShape.ShouldMatch(payload, SchemaShape.Load("inbox-ticket.schema.json"));
 
         // The item's ticket: its number as a link to the helpdesk, no new ticket to ask for.
         var created = await TicketAsync(cm, item.Id);
@@ -318,6 +319,7 @@ public abstract class TicketTests<TFactory>(TFactory factory) : TribuTestBase<TF
         var refused = await AskAsync(cm, item.Id);
         refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().ShouldBe("No helpdesk is configured.");
+        (await cm.Http.PostAsync($"/api/v1/inbox/items/{item.Id}/ticket", null)).StatusCode.ShouldBe(HttpStatusCode.Conflict, "the body is optional");
         (await GetItemAsync(item.Id)).TicketState.ShouldBe(TicketState.None);
         (await cm.Http.GetAsync("/api/v1/inbox/items/999999999/ticket")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var panel = await PanelAsync(item.Id, "fr");
@@ -482,6 +484,9 @@ public abstract class TicketTests<TFactory>(TFactory factory) : TribuTestBase<TF
         missing.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("ticket_id").GetArrayLength().ShouldBe(1);
         (await UpdateAsync("not json", inbound)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        SchemaShape.Load("inbox-helpdesk-update.schema.json").GetProperty("properties").GetProperty("status").GetProperty("enum").EnumerateArray()
+            .Select(e => e.GetString()).Order().ShouldBe(HelpdeskWebhook.Statuses.Keys.Order(), "the documented status words are the accepted ones");
 
         var unchanged = await GetItemAsync(item.Id);
         unchanged.Status.ShouldBe(InboxStatus.Open);
