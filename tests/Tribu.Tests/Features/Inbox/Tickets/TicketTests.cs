@@ -122,6 +122,58 @@ public abstract class TicketTests<TFactory>(TFactory factory) : TribuTestBase<TF
         return new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
     });
 
+    /// <summary>Counts the live signals of an item's page (what refreshes it), from the moment it returns.</summary>
+    private sealed class LiveCounter : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _listening;
+        private int _count;
+
+        private LiveCounter(ILiveBus bus, string channel) =>
+            _listening = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var _ in bus.ListenAsync(channel, _stop.Token)) Interlocked.Increment(ref _count);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped.
+                }
+            });
+
+        public int Count => Volatile.Read(ref _count);
+
+        public static async Task<LiveCounter> StartAsync(ILiveBus bus, string channel)
+        {
+            var counter = new LiveCounter(bus, channel);
+            // Listening has begun once a probe is heard; then count from zero.
+            for (var i = 0; i < 100 && counter.Count == 0; i++)
+            {
+                await bus.PublishAsync(channel);
+                await Task.Delay(50);
+            }
+            counter.Count.ShouldBeGreaterThan(0, "the live bus should be heard");
+            await Task.Delay(100);
+            Interlocked.Exchange(ref counter._count, 0);
+            return counter;
+        }
+
+        public async Task ShouldSignalAsync(string because)
+        {
+            for (var i = 0; i < 100 && Count == 0; i++) await Task.Delay(50);
+            Count.ShouldBeGreaterThan(0, because);
+            Interlocked.Exchange(ref _count, 0);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _listening;
+            _stop.Dispose();
+        }
+    }
+
     [Fact]
     public async Task AHelpdeskThatFailsOnceThenAnswers_GetsTheSameCallTwice_AndTheItemKeepsOneTicketWithItsNumberAndLink()
     {
@@ -148,9 +200,11 @@ public abstract class TicketTests<TFactory>(TFactory factory) : TribuTestBase<TF
         asked.Headers.Location!.OriginalString.ShouldBe($"/api/v1/inbox/items/{item.Id}/ticket");
         (await asked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString().ShouldBe("Pending");
         (await AskAsync(cm, item.Id)).StatusCode.ShouldBe(HttpStatusCode.Conflict, "a pending ticket is not asked for twice");
+        await using var live = await LiveCounter.StartAsync(App.Service<ILiveBus>(), LiveChannels.InboxItem(item.Id));
 
         // First attempt: the helpdesk is down. The item shows the ticket pending, the error and when it is tried again.
         (await DeliverWebhooksAsync()).ShouldBe(0);
+        await live.ShouldSignalAsync("the item's page refreshes to show the error and the next attempt");
         var pending = await TicketAsync(cm, item.Id);
         pending.GetProperty("state").GetString().ShouldBe("Pending");
         pending.GetProperty("error").GetString().ShouldBe("HTTP 500 Internal Server Error");
@@ -165,6 +219,7 @@ public abstract class TicketTests<TFactory>(TFactory factory) : TribuTestBase<TF
         Clock.Advance(TimeSpan.FromSeconds(31));
         (await DeliverWebhooksAsync()).ShouldBeGreaterThanOrEqualTo(1);
         (await DeliverWebhooksAsync()).ShouldBe(0, "nothing left to send");
+        await live.ShouldSignalAsync("the item's page refreshes to show the ticket");
 
         var stored = await GetItemAsync(item.Id);
         stored.TicketState.ShouldBe(TicketState.Created);
