@@ -90,6 +90,7 @@ public static class TribuSetup
         Features.Listening.ListeningFeature.AddListeningFeature(services);
         Features.Inbox.InboxFeature.AddInboxFeature(services);
         Features.SocialAccounts.SocialAccountsFeature.AddSocialAccountsFeature(services);
+        Features.Inbox.Tickets.TicketsFeature.AddInboxTickets(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -151,6 +152,7 @@ public static class TribuSetup
         app.MapNotificationFormEndpoints();
         Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
         Features.SocialAccounts.SocialAccountsFeature.MapSocialAccounts(app);
+        Features.Inbox.Tickets.TicketsFeature.MapInboxTicketEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

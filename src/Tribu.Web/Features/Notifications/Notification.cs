@@ -24,6 +24,11 @@ public enum NotificationKind
     InboxAssigned,
     /// <summary>An inbox item you are assigned to nears or passed an SLA target (<see cref="Notification.PostId"/> holds the item's id).</summary>
     InboxSla,
+    /// <summary>
+    /// The customer-service ticket of an inbox item could not be created (to its assignee, else to whoever asked for it;
+    /// <see cref="Notification.PostId"/> holds the item's id, <see cref="Notification.Note"/> the helpdesk's error).
+    /// </summary>
+    InboxTicket,
 }
 
 public enum DeliveryChannel

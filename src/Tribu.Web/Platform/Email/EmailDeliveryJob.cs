@@ -78,7 +78,7 @@ public sealed class EmailDeliveryJob(
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         mime.Date = clock.GetUtcNow();
-        mime.MessageId = $"tribu-{message.Id}-{message.CreatedAt.Ticks}@{o.FromAddress.Split('@').Last()}";
+        mime.MessageId = MessageId(message, o.FromAddress);
         if (message.UnsubscribeUrl is not null)
         {
             // RFC 8058 one-click unsubscribe.
@@ -89,6 +89,14 @@ public sealed class EmailDeliveryJob(
         mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody, TextBody = message.TextBody }.ToMessageBody();
         return mime;
     }
+
+    /// <summary>
+    /// The Message-ID a stored mail is sent with (without the angle brackets), the same on every attempt: a feature can
+    /// name the mail before it goes (the inbox's e-mailed tickets). <paramref name="message"/> as stored (its id and
+    /// creation time read back from the database).
+    /// </summary>
+    public static string MessageId(EmailMessage message, string fromAddress) =>
+        $"tribu-{message.Id}-{message.CreatedAt.Ticks}@{fromAddress.Split('@').Last()}";
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

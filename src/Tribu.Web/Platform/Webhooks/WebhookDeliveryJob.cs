@@ -19,11 +19,13 @@ namespace Tribu.Web.Platform.Webhooks;
 /// <remarks>
 /// Headers: <c>X-Tribu-Event</c>, <c>X-Tribu-Delivery</c> (the delivery's id), <c>X-Tribu-Timestamp</c> (Unix seconds of the
 /// attempt), <c>Idempotency-Key</c> (the same on every attempt) and, when a secret is set, <c>X-Tribu-Signature:
-/// sha256=&lt;hex HMAC-SHA256 of the body with the secret&gt;</c>. The body is sent byte for byte as stored.
+/// sha256=&lt;hex HMAC-SHA256 of the body with the secret&gt;</c>, plus what the event's <see cref="IWebhookDeliveryObserver"/>
+/// adds. The body is sent byte for byte as stored. After each attempt's outcome is stored, the event's observers are told.
 /// </remarks>
 [DisallowConcurrentExecution]
 public sealed partial class WebhookDeliveryJob(
-    TribuDbContext db, IHttpClientFactory httpClients, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDeliveryJob> logger) : IJob
+    TribuDbContext db, IHttpClientFactory httpClients, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDeliveryJob> logger,
+    IEnumerable<IWebhookDeliveryObserver> observers) : IJob
 {
     public const string Name = "webhook-delivery";
     public const string EventHeader = "X-Tribu-Event";
@@ -56,12 +58,14 @@ public sealed partial class WebhookDeliveryJob(
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, leaseUntil).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
             if (claimed == 0) continue;
             var delivery = await db.WebhookDeliveries.AsNoTracking().FirstAsync(d => d.Id == id, ct);
-            var (ok, retry, error, response) = await SendAsync(delivery, timeout, ct);
+            var watchers = observers.Where(o => o.Event == delivery.Event).ToList();
+            var (ok, retry, error, response) = await SendAsync(delivery, watchers, timeout, ct);
             var at = clock.GetUtcNow().UtcDateTime;
             var attempts = delivery.Attempts;
+            int stored;
             if (ok)
             {
-                await db.WebhookDeliveries.Where(d => d.Id == id && d.Attempts == attempts)
+                stored = await db.WebhookDeliveries.Where(d => d.Id == id && d.Attempts == attempts)
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered).SetProperty(d => d.DeliveredAt, at)
                         .SetProperty(d => d.LastError, (string?)null).SetProperty(d => d.Response, response), ct);
                 delivered++;
@@ -69,19 +73,37 @@ public sealed partial class WebhookDeliveryJob(
             }
             else if (!retry || attempts >= o.MaxAttempts)
             {
-                await db.WebhookDeliveries.Where(d => d.Id == id && d.Attempts == attempts)
+                stored = await db.WebhookDeliveries.Where(d => d.Id == id && d.Attempts == attempts)
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Failed).SetProperty(d => d.LastError, error).SetProperty(d => d.Response, response), ct);
                 LogFailed(logger, id, delivery.Event, HostOf(delivery.Url), attempts, error);
             }
             else
             {
                 var next = at + Backoff(attempts, o.FirstRetrySeconds);
-                await db.WebhookDeliveries.Where(d => d.Id == id && d.Attempts == attempts)
+                stored = await db.WebhookDeliveries.Where(d => d.Id == id && d.Attempts == attempts)
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, next).SetProperty(d => d.LastError, error).SetProperty(d => d.Response, response), ct);
                 LogRetrying(logger, id, delivery.Event, HostOf(delivery.Url), attempts, next, error);
             }
+            // Only the outcome this attempt stored is told (a lease that expired mid-call lets another attempt decide).
+            if (stored == 1 && watchers.Count > 0) await TellAsync(id, watchers, ct);
         }
         return delivered;
+    }
+
+    private async Task TellAsync(long id, List<IWebhookDeliveryObserver> watchers, CancellationToken ct)
+    {
+        var row = await db.WebhookDeliveries.AsNoTracking().FirstAsync(d => d.Id == id, ct);
+        foreach (var observer in watchers)
+        {
+            try
+            {
+                await observer.AfterAttemptAsync(row, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogObserverFailed(logger, ex, id, row.Event, observer.GetType().Name);
+            }
+        }
     }
 
     /// <summary>Exponential back-off: the first wait, then twice as long after each further failure (30 s, 1 min, 2 min…).</summary>
@@ -92,7 +114,7 @@ public sealed partial class WebhookDeliveryJob(
     public static string Sign(byte[] body, string secret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    private async Task<(bool Ok, bool Retry, string? Error, string? Response)> SendAsync(WebhookDelivery delivery, TimeSpan timeout, CancellationToken ct)
+    private async Task<(bool Ok, bool Retry, string? Error, string? Response)> SendAsync(WebhookDelivery delivery, List<IWebhookDeliveryObserver> watchers, TimeSpan timeout, CancellationToken ct)
     {
         if (!Uri.TryCreate(delivery.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -108,6 +130,10 @@ public sealed partial class WebhookDeliveryJob(
         if (secrets.Unprotect(delivery.ProtectedSecret) is { } secret)
         {
             request.Headers.Add(SignatureHeader, Sign(body, secret));
+        }
+        foreach (var (name, value) in watchers.SelectMany(w => w.HeadersFor(delivery)))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
@@ -156,6 +182,9 @@ public sealed partial class WebhookDeliveryJob(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {DeliveryId} ({Event}) to {Host}: attempt {Attempts} failed, retrying at {NextAttempt}: {Error}")]
     private static partial void LogRetrying(ILogger logger, long deliveryId, string @event, string host, int attempts, DateTime nextAttempt, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {DeliveryId} ({Event}): the observer {Observer} failed.")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, long deliveryId, string @event, string observer);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {DeliveryId} ({Event}) to {Host} failed for good after {Attempts} attempts: {Error}")]
     private static partial void LogFailed(ILogger logger, long deliveryId, string @event, string host, int attempts, string? error);

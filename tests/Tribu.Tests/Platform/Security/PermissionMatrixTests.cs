@@ -271,6 +271,15 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("PUT", "/api/v1/inbox/items/{id:long}/presence", "/api/v1/inbox/items/999999999/presence", ManagersHidden, new { typing = false }),
             new("DELETE", "/api/v1/inbox/items/{id:long}/presence", "/api/v1/inbox/items/999999999/presence", Managers),
             new("GET", "/api/v1/inbox/stats", "/api/v1/inbox/stats", Managers),
+            // Inbox: customer-service tickets (managers; an item that does not exist: managers get a 404, plain forms without a token a 400).
+            new("GET", "/manage/inbox/helpdesk", "/manage/inbox/helpdesk", Managers),
+            new("POST", "/manage/inbox/items/{id:long}/ticket", "/manage/inbox/items/999999999/ticket", Managers),
+            new("POST", "/manage/inbox/items/{id:long}/ticket/retry", "/manage/inbox/items/999999999/ticket/retry", Managers),
+            new("GET", "/api/v1/inbox/items/{id:long}/ticket", "/api/v1/inbox/items/999999999/ticket", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden]),
+            new("POST", "/api/v1/inbox/items/{id:long}/ticket", "/api/v1/inbox/items/999999999/ticket", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden], new { }),
+            new("POST", "/api/v1/inbox/items/{id:long}/ticket/retry", "/api/v1/inbox/items/999999999/ticket/retry", [Access.NeedsLogin, Access.Denied, Access.Denied, Access.Hidden, Access.Hidden]),
+            // The helpdesk's updates: anyone may call, the signature decides (none here: a 401 for all).
+            new("POST", "/api/v1/inbox/helpdesk/webhook", "/api/v1/inbox/helpdesk/webhook", [Access.NeedsLogin, Access.NeedsLogin, Access.NeedsLogin, Access.NeedsLogin, Access.NeedsLogin], new { }),
             // Platform.
             new("GET", "/health/live", "/health/live", Everyone),
             new("GET", "/health/ready", "/health/ready", Everyone),
