@@ -138,6 +138,7 @@ public static class TribuSetup
         api.MapUploadEndpoints();
         api.MapModerationEndpoints();
         api.MapListeningEndpoints();
+        Features.Inbox.Settings.InboxSettingsEndpoints.MapInboxSettingsEndpoints(api);
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();

@@ -1,3 +1,5 @@
+using Tribu.Web.Features.Inbox.Settings;
+
 namespace Tribu.Web.Features.Inbox;
 
 public static class InboxFeature
@@ -6,5 +8,6 @@ public static class InboxFeature
     public static IServiceCollection AddInboxFeature(this IServiceCollection services) =>
         services.AddScoped<InboxIntake>()
             .AddScoped<InboxRouter>()
-            .AddScoped<InboxService>();
+            .AddScoped<InboxService>()
+            .AddInboxSettingsFeature();
 }
