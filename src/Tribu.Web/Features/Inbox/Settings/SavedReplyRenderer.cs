@@ -48,7 +48,7 @@ public sealed class SavedReplyRenderer(
         var url = !string.IsNullOrWhiteSpace(item.Url) ? item.Url
             : topic is not null ? $"{BaseUrl}/t/{topic.Id.ToString(CultureInfo.InvariantCulture)}/{topic.Slug}" : null;
         var agent = await db.Users.AsNoTracking().Where(u => u.Id == agentId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-        var settings = await InboxSettingsStore.GetAsync(db, ct);
+        var helpdesk = await HelpdeskNameAsync(ct);
         return new Dictionary<string, string?>
         {
             ["first_name"] = FirstName(name) ?? HandleName(handle),
@@ -61,7 +61,7 @@ public sealed class SavedReplyRenderer(
             ["community_name"] = (await site.GetAsync(ct)).CommunityName,
             ["ticket_id"] = item.TicketId,
             ["ticket_url"] = item.TicketUrl,
-            ["helpdesk_name"] = settings.HelpdeskName,
+            ["helpdesk_name"] = helpdesk,
         };
     }
 
@@ -73,7 +73,7 @@ public sealed class SavedReplyRenderer(
     {
         var agent = agentId is { } id ? await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) : null;
         agent ??= LocalizationFeature.InLanguage(language, () => l["Inbox.Variables.SampleAgent"].Value);
-        var helpdesk = (await InboxSettingsStore.GetAsync(db, ct)).HelpdeskName;
+        var helpdesk = await HelpdeskNameAsync(ct);
         var (topic, fallbackHelpdesk) = LocalizationFeature.InLanguage(language, () => (l["Inbox.Variables.SampleTopic"].Value, l["Inbox.Variables.SampleHelpdesk"].Value));
         return new Dictionary<string, string?>
         {
@@ -106,6 +106,10 @@ public sealed class SavedReplyRenderer(
         var cut = bare.IndexOfAny(['@', '.']);
         return cut > 0 ? bare[..cut] : bare;
     }
+
+    // Read only: filling a reply never writes (the caller's unit of work may hold a reply being sent).
+    private Task<string?> HelpdeskNameAsync(CancellationToken ct) =>
+        db.InboxSettings.AsNoTracking().OrderBy(s => s.Id).Select(s => s.HelpdeskName).FirstOrDefaultAsync(ct);
 
     private static string? FirstNonBlank(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
 
