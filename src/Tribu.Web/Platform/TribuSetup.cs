@@ -141,6 +141,7 @@ public static class TribuSetup
         api.MapModerationEndpoints();
         api.MapListeningEndpoints();
         Features.Inbox.InboxEndpoints.MapInboxEndpoints(api);
+        Features.Inbox.Settings.InboxSettingsEndpoints.MapInboxSettingsEndpoints(api);
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();

@@ -1,3 +1,5 @@
+using Tribu.Web.Features.Inbox.Settings;
+
 namespace Tribu.Web.Features.Inbox;
 
 public static class InboxFeature
@@ -13,5 +15,6 @@ public static class InboxFeature
             .AddScoped<InboxQueries>()
             .AddScoped<InboxPresences>()
             .AddScoped<InboxStatsQueries>()
-            .AddScoped<Demo.InboxDemo>();
+            .AddScoped<Demo.InboxDemo>()
+            .AddInboxSettingsFeature();
 }

@@ -18,11 +18,13 @@ namespace Tribu.Web.Features.Listening;
 public sealed record WatchResponse(
     int Id, string Name, string Kind, string Query, IReadOnlyList<string> Languages, IReadOnlyList<int> SourceIds, bool IsActive,
     string? AlertKeywords, bool AlertOnSpike, int SpikeFactor, int SpikeMinimum, bool AlertOnNegativeSurge, int NegativeSharePercent, int NegativeMinimum,
-    int? BigAuthorFollowers, IReadOnlyList<string> AlertEmails, string? AlertWebhookUrl, bool HasAlertWebhookSecret, DateTime CreatedAt, DateTime UpdatedAt)
+    int? BigAuthorFollowers, IReadOnlyList<string> AlertEmails, string? AlertWebhookUrl, bool HasAlertWebhookSecret, DateTime CreatedAt, DateTime UpdatedAt,
+    IReadOnlyList<string> InboxWhen)
 {
     public static WatchResponse From(Watch w) => new(w.Id, w.Name, w.Kind.ToString(), w.Query, w.LanguageList, w.SourceIdList, w.IsActive,
         w.AlertKeywords, w.AlertOnSpike, w.SpikeFactor, w.SpikeMinimum, w.AlertOnNegativeSurge, w.NegativeSharePercent, w.NegativeMinimum,
-        w.BigAuthorFollowers, [.. WatchService.SplitList(w.AlertEmails)], w.AlertWebhookUrl, w.ProtectedAlertWebhookSecret is not null, w.CreatedAt, w.UpdatedAt);
+        w.BigAuthorFollowers, [.. WatchService.SplitList(w.AlertEmails)], w.AlertWebhookUrl, w.ProtectedAlertWebhookSecret is not null, w.CreatedAt, w.UpdatedAt,
+        WatchService.InboxWhenNames(w.InboxWhen));
 }
 
 /// <summary>What a query would match, while it is typed.</summary>
@@ -52,7 +54,7 @@ public static class ListeningEndpoints
                     ? TypedResults.Created($"/api/v1/listening/queries/{w.Id}", WatchResponse.From(w))
                     : TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]);
             })
-            .WithName("CreateListeningQuery").WithSummary("Creates a listening query (kind Brand, Competitor or Theme) and matches it against the last 30 days of mentions.");
+            .WithName("CreateListeningQuery").WithSummary("Creates a listening query (kind Brand, Competitor or Theme) and matches it against the last 30 days of mentions. InboxWhen lists which of its mentions enter the inbox: Negative, Question, Influencer, All.");
         group.MapPut("/queries/{id:int}", async Task<Results<Ok<WatchResponse>, ValidationProblem, NotFound>> (int id, WatchRequest request, ClaimsPrincipal user, WatchService watches, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
             {
                 var change = await watches.UpdateAsync(user, id, request, ct);

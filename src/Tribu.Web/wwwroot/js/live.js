@@ -168,6 +168,57 @@
     if (area.value.trim()) refresh();
   }
 
+  // The saved-reply editor: while a body is typed, ask the server to fill it with example values in its language and
+  // show that, with any unknown or unclosed variable (saving refuses those too).
+  function replyPreview() {
+    const areas = [...document.querySelectorAll('[data-reply-preview]')];
+    const box = document.getElementById('reply-preview');
+    if (areas.length === 0 || !box || !window.fetch) return;
+    let timer;
+    let seq = 0;
+    const body = (lang) => areas.find((a) => a.dataset.replyPreview === lang)?.value ?? '';
+    async function refresh() {
+      const mine = ++seq;
+      const response = await fetch('/api/v1/inbox/saved-replies/preview', {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ bodyEn: body('en'), bodyFr: body('fr') }),
+      });
+      if (!response.ok || mine !== seq) return;
+      const preview = await response.json();
+      for (const lang of ['en', 'fr']) {
+        const target = document.getElementById(`reply-preview-${lang}`);
+        const shown = preview[lang];
+        if (!target) continue;
+        const nodes = [];
+        if (!shown) {
+          const p = document.createElement('p');
+          p.className = 'muted';
+          p.textContent = box.dataset.empty;
+          nodes.push(p);
+        } else {
+          const p = document.createElement('p');
+          p.className = 'reply-text';
+          p.lang = lang;
+          p.textContent = shown.text;
+          nodes.push(p);
+          if (shown.problems.length > 0) {
+            const list = document.createElement('ul');
+            for (const problem of shown.problems) {
+              const item = document.createElement('li');
+              item.className = 'field-error';
+              item.textContent = problem.message;
+              list.append(item);
+            }
+            nodes.push(list);
+          }
+        }
+        target.replaceChildren(...nodes);
+      }
+    }
+    const later = () => { clearTimeout(timer); timer = setTimeout(refresh, 400); };
+    for (const area of areas) area.addEventListener('input', later);
+  }
+
   // The listening alerts page: when the alerts change (a new one, a count, an acknowledgement), fetch the page again
   // and swap in its lists; the stream's data is a fingerprint, so batches of mentions that change no alert cost nothing.
   function liveAlerts() {
@@ -207,6 +258,7 @@
     similarTopics();
     liveMentions();
     queryPreview();
+    replyPreview();
     liveAlerts();
   }
 

@@ -13,7 +13,10 @@ using Tribu.Web.Resources;
 
 namespace Tribu.Web.Features.Listening.Queries;
 
-/// <summary>A listening query as a form or the API sends it. Null numbers keep their defaults.</summary>
+/// <summary>
+/// A listening query as a form or the API sends it. Null numbers keep their defaults. <c>InboxWhen</c> names which mentions
+/// enter the inbox (Negative, Question, Influencer, All); null keeps the current choice, empty means none.
+/// </summary>
 public sealed record WatchRequest(
     string? Name,
     string? Kind,
@@ -31,7 +34,8 @@ public sealed record WatchRequest(
     int? BigAuthorFollowers = null,
     string? AlertEmails = null,
     string? AlertWebhookUrl = null,
-    string? AlertWebhookSecret = null);
+    string? AlertWebhookSecret = null,
+    IReadOnlyList<string>? InboxWhen = null);
 
 /// <summary>What a query would match among recent mentions, while it is typed.</summary>
 public sealed record WatchPreview(IReadOnlyList<QueryErrorView> Errors, int Scanned, int Matched, IReadOnlyList<PreviewMention> Sample);
@@ -154,6 +158,7 @@ public sealed partial class WatchService(
             errors[nameof(WatchRequest.AlertWebhookUrl)] = [l["Listening.Queries.WebhookInvalid"]];
         }
         if (request.AlertWebhookSecret is { Length: > 500 }) errors[nameof(WatchRequest.AlertWebhookSecret)] = [l["Listening.Queries.SecretTooLong", 500]];
+        if (request.InboxWhen?.FirstOrDefault(w => ParseInboxWhen(w) is null) is { } unknownWhen) errors[nameof(WatchRequest.InboxWhen)] = [l["Listening.Queries.InboxWhenInvalid", unknownWhen]];
         return errors;
     }
 
@@ -189,8 +194,19 @@ public sealed partial class WatchService(
         if (watch.AlertWebhookUrl is null) watch.ProtectedAlertWebhookSecret = null;
         // An empty secret field keeps the secret already set: it is never shown back.
         else if (!string.IsNullOrEmpty(request.AlertWebhookSecret)) watch.ProtectedAlertWebhookSecret = secrets.Protect(request.AlertWebhookSecret);
+        if (request.InboxWhen is { } when) watch.InboxWhen = when.Aggregate(InboxWhen.Never, (all, w) => all | (ParseInboxWhen(w) ?? InboxWhen.Never));
         watch.UpdatedAt = now;
     }
+
+    /// <summary>The inbox flags a query can have, in the order forms list them.</summary>
+    public static readonly InboxWhen[] InboxFlags = [InboxWhen.Negative, InboxWhen.Question, InboxWhen.Influencer, InboxWhen.All];
+
+    /// <summary>A flag's name as the API and forms send it ("negative", "Question"), or null.</summary>
+    private static InboxWhen? ParseInboxWhen(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && !int.TryParse(name, out _) && Enum.TryParse<InboxWhen>(name.Trim(), ignoreCase: true, out var flag) && Enum.IsDefined(flag) ? flag : null;
+
+    /// <summary>The names of a query's inbox flags ("Negative", "Question"…), none for <see cref="InboxWhen.Never"/>.</summary>
+    public static IReadOnlyList<string> InboxWhenNames(InboxWhen when) => [.. InboxFlags.Where(f => when.HasFlag(f)).Select(f => f.ToString())];
 
     private static string? Join(IReadOnlyList<string>? languages) =>
         languages is { Count: > 0 } ? string.Join(",", KnownLanguages.Where(languages.Contains)) : null;
@@ -205,7 +221,7 @@ public sealed partial class WatchService(
     private static object Snapshot(Watch w) => new
     {
         w.Name, Kind = w.Kind.ToString(), w.Query, w.Languages, w.SourceIds, w.IsActive, w.AlertKeywords, w.AlertOnSpike, w.SpikeFactor, w.SpikeMinimum,
-        w.AlertOnNegativeSurge, w.NegativeSharePercent, w.NegativeMinimum, w.BigAuthorFollowers, w.AlertEmails, w.AlertWebhookUrl,
+        w.AlertOnNegativeSurge, w.NegativeSharePercent, w.NegativeMinimum, w.BigAuthorFollowers, w.AlertEmails, w.AlertWebhookUrl, InboxWhen = w.InboxWhen.ToString(),
     };
 
     private async Task ChangedAsync(Watch watch, CancellationToken ct)
