@@ -10,7 +10,12 @@ public sealed class BrowserAppFactory : TribuAppFactory
 {
     private IPlaywright? _playwright;
 
-    public BrowserAppFactory() : base(TestDatabase.Sqlite) => UseKestrel(0);
+    // The fake Mastodon, Bluesky and helpdesk servers of the journeys listen on loopback.
+    public BrowserAppFactory() : base(TestDatabase.Sqlite, new Dictionary<string, string?>
+    {
+        ["Listening:Http:AllowPrivateNetworks"] = "true",
+        ["Inbox:Helpdesk:AllowPrivateNetworks"] = "true",
+    }) => UseKestrel(0);
 
     /// <summary>Real time, moved forward by journeys that need "two days later" (it only ever moves forward).</summary>
     public ShiftedClock Clock { get; } = new();

@@ -218,7 +218,7 @@ public static class InboxEndpoints
                         updated = (await db.InboxItems.Where(i => i.Id == id).Select(i => (DateTime?)i.UpdatedAt).FirstOrDefaultAsync(ct))?.Ticks ?? 0,
                         replies = await db.InboxReplies.CountAsync(r => r.ItemId == id, ct),
                         presence = await presences.WhoAsync(id, ct),
-                    }), ct))
+                    }, JsonSerializerOptions.Web), ct))
             .RequireAuthorization(Policies.Manager).ExcludeFromDescription();
 
         var forms = app.MapGroup("/manage/inbox").RequireAuthorization(Policies.Manager).ExcludeFromDescription().AddEndpointFilter<AntiforgeryFilter>();

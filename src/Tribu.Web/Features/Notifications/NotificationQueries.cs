@@ -23,7 +23,7 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
         var topicIds = rows.Where(r => IsAboutTopic(r.Kind)).Select(r => r.TopicId).Distinct().ToList();
         var actorIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert).Select(r => r.ActorId).Distinct().ToList();
         var postIds = rows.Where(r => IsAboutTopic(r.Kind) && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
-        var itemIds = rows.Where(r => r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var itemIds = rows.Where(r => r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var inboxItems = await db.InboxItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).Select(i => new { i.Id, i.Subject }).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
         var alertIds = rows.Where(r => r.Kind == NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var topics = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).Select(t => new { t.Id, t.Title, t.Slug }).ToDictionaryAsync(t => t.Id, ct);
@@ -41,9 +41,15 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
                     Listening.Alerts.AlertExplanation.PageUrl(alertId), r.CreatedAt, r.ReadAt is not null, r.Note));
                 continue;
             }
-            if (r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla)
+            if (r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket)
             {
                 if (r.PostId is not { } itemId || !inboxItems.TryGetValue(itemId, out var subject)) continue;
+                if (r.Kind == NotificationKind.InboxTicket)
+                {
+                    // "The ticket for {subject} could not be created: {error}".
+                    items.Add(new NotificationItem(r.Id, r.Kind, subject, "", 0, r.Note ?? "", $"/manage/inbox/items/{itemId}#ticket", r.CreatedAt, r.ReadAt is not null, null));
+                    continue;
+                }
                 // Assigned: who assigned it (Tribu itself for a rule). SLA: which target, and whether it is near or missed.
                 var who = r.Kind == NotificationKind.InboxAssigned
                     ? actors.TryGetValue(r.ActorId, out var assigner) ? assigner.DisplayName : localizer["Inbox.Tribu"].Value
@@ -62,7 +68,7 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
     }
 
     /// <summary>Kinds whose notification points at a topic (the others point at an alert or an inbox item).</summary>
-    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla);
+    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket);
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)
     {

@@ -182,11 +182,33 @@
     cleanups.push(() => document.removeEventListener('keydown', onKey));
   }
 
+  // "Use this reply": fill the reply box in place (the form works without script by reloading the page).
+  function savedReplies() {
+    const form = document.getElementById('saved-reply-form');
+    const textarea = document.getElementById('reply-body');
+    if (!form || !textarea || !window.fetch) return;
+    const onSubmit = async (e) => {
+      e.preventDefault();
+      const id = form.querySelector('select').value;
+      const response = await api('POST', `/api/v1/inbox/saved-replies/${id}/render`, { itemId: Number(form.dataset.savedReplyItem) });
+      if (!response.ok) { form.submit(); return; }
+      const rendered = await response.json();
+      textarea.value = rendered.text;
+      const hidden = document.getElementById('reply-saved-id');
+      if (hidden) hidden.value = String(rendered.savedReplyId);
+      textarea.dispatchEvent(new Event('input'));
+      textarea.focus();
+    };
+    form.addEventListener('submit', onSubmit);
+    cleanups.push(() => form.removeEventListener('submit', onSubmit));
+  }
+
   function start() {
     while (cleanups.length) cleanups.pop()();
     liveQueue();
     queueKeys();
     liveItem();
+    savedReplies();
   }
 
   start();
