@@ -63,6 +63,8 @@ public class TribuAppFactory(TestDatabase database = TestDatabase.Sqlite, IReadO
             ["RateLimits:SignUpPerHour"] = "1000",
             ["RateLimits:PasswordResetPerHour"] = "1000",
             ["Urls"] = "",
+            // The tests' webhook receivers and fake helpdesks listen on loopback (refused by default: WebhookGuardTests).
+            ["Webhooks:AllowPrivateNetworks"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -150,6 +150,11 @@ public sealed partial class WebhookDeliveryJob(
         {
             return (false, true, $"No answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", null);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is PrivateAddressException refused)
+        {
+            // Not a passing fault: trying again changes nothing until the address or the setting changes.
+            return (false, false, Truncate(refused.Message, 2000), null);
+        }
         catch (HttpRequestException ex)
         {
             return (false, true, Truncate($"{ex.GetType().Name}: {ex.Message}", 2000), null);

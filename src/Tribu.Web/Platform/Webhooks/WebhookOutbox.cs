@@ -87,7 +87,16 @@ public sealed class WebhookOptions
     public int MaxAttempts { get; set; } = 8;
     /// <summary>The wait after the first failed attempt; doubled after each further one.</summary>
     public int FirstRetrySeconds { get; set; } = 30;
+    /// <summary>
+    /// Whether calls may go to loopback, private, link-local (cloud metadata) addresses: off, so a webhook address typed
+    /// in a form cannot reach the machine's own services. Checked when connecting, after DNS, so a name that later
+    /// resolves to such an address is refused too. On for an intranet helpdesk (and in the tests' loopback receivers).
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
 }
+
+/// <summary>A webhook's address resolved only to addresses that calls may not reach (see <see cref="WebhookOptions.AllowPrivateNetworks"/>).</summary>
+public sealed class PrivateAddressException(string host) : IOException($"The address {host} is on a private or loopback network; webhooks may not call it.");
 
 public static class WebhooksFeature
 {
@@ -108,12 +117,37 @@ public static class WebhooksFeature
         })
         // The factory's own logs print the whole URL, and some receivers (Zapier, Make) carry their secret in the path.
         .RemoveAllLoggers()
-        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        .ConfigurePrimaryHttpMessageHandler(sp =>
         {
-            // A redirect is an answer, not a hop: a signed call is never re-sent to an address nobody configured.
-            AllowAutoRedirect = false,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
+            return new SocketsHttpHandler
+            {
+                // A redirect is an answer, not a hop: a signed call is never re-sent to an address nobody configured.
+                AllowAutoRedirect = false,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = async (context, ct) =>
+                {
+                    var host = context.DnsEndPoint.Host;
+                    var addresses = System.Net.IPAddress.TryParse(host, out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(host, ct);
+                    if (!options.AllowPrivateNetworks)
+                    {
+                        addresses = [.. addresses.Where(a => !Features.Listening.Sources.SourceFetcher.IsPrivate(a))];
+                        if (addresses.Length == 0) throw new PrivateAddressException(host);
+                    }
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
+                        return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
         });
         return services;
     }
