@@ -91,6 +91,7 @@ public static class TribuSetup
         Features.Inbox.InboxFeature.AddInboxFeature(services);
         Features.SocialAccounts.SocialAccountsFeature.AddSocialAccountsFeature(services);
         Features.Inbox.Tickets.TicketsFeature.AddInboxTickets(services);
+        Features.Events.EventsFeature.AddEventsFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -142,6 +143,7 @@ public static class TribuSetup
         api.MapListeningEndpoints();
         Features.Inbox.InboxEndpoints.MapInboxEndpoints(api);
         Features.Inbox.Settings.InboxSettingsEndpoints.MapInboxSettingsEndpoints(api);
+        Features.Events.EventEndpoints.MapEventEndpoints(api);
         app.MapAccountFormEndpoints();
         app.MapTopicFormEndpoints();
         app.MapFeedEndpoints();
@@ -154,6 +156,7 @@ public static class TribuSetup
         Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
         Features.SocialAccounts.SocialAccountsFeature.MapSocialAccounts(app);
         Features.Inbox.Tickets.TicketsFeature.MapInboxTicketEndpoints(app);
+        Features.Events.EventEndpoints.MapEventFormEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -29,6 +29,8 @@ public enum NotificationKind
     /// <see cref="Notification.PostId"/> holds the item's id, <see cref="Notification.Note"/> the helpdesk's error).
     /// </summary>
     InboxTicket,
+    /// <summary>A seat opened and you moved from an event's waitlist to going (<see cref="Notification.PostId"/> holds the event's id).</summary>
+    EventPromoted,
 }
 
 public enum DeliveryChannel

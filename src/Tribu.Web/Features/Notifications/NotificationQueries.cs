@@ -21,11 +21,13 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
             .ToListAsync(ct);
         // Topic notifications with their topic, actor and post number; listening alerts with their query and explanation.
         var topicIds = rows.Where(r => IsAboutTopic(r.Kind)).Select(r => r.TopicId).Distinct().ToList();
-        var actorIds = rows.Where(r => r.Kind != NotificationKind.ListeningAlert).Select(r => r.ActorId).Distinct().ToList();
+        var actorIds = rows.Where(r => r.Kind is not (NotificationKind.ListeningAlert or NotificationKind.EventPromoted)).Select(r => r.ActorId).Distinct().ToList();
         var postIds = rows.Where(r => IsAboutTopic(r.Kind) && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var itemIds = rows.Where(r => r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var inboxItems = await db.InboxItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).Select(i => new { i.Id, i.Subject }).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
         var alertIds = rows.Where(r => r.Kind == NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var eventIds = rows.Where(r => r.Kind == NotificationKind.EventPromoted && r.PostId is not null).Select(r => (int)r.PostId!.Value).Distinct().ToList();
+        var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).Select(e => new { e.Id, e.Title }).ToDictionaryAsync(e => (long)e.Id, e => e.Title, ct);
         var topics = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).Select(t => new { t.Id, t.Title, t.Slug }).ToDictionaryAsync(t => t.Id, ct);
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Handle }).ToDictionaryAsync(u => u.Id, ct);
         var numbers = await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id)).Select(p => new { p.Id, p.Number }).ToDictionaryAsync(p => p.Id, p => p.Number, ct);
@@ -57,6 +59,13 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
                 items.Add(new NotificationItem(r.Id, r.Kind, who, "", 0, subject, $"/manage/inbox/items/{itemId}", r.CreatedAt, r.ReadAt is not null, null));
                 continue;
             }
+            if (r.Kind == NotificationKind.EventPromoted)
+            {
+                // "A seat opened: you are going to {title}".
+                if (r.PostId is not { } eventId || !events.TryGetValue(eventId, out var title)) continue;
+                items.Add(new NotificationItem(r.Id, r.Kind, "", "", 0, title, $"/events/{eventId}", r.CreatedAt, r.ReadAt is not null, null));
+                continue;
+            }
             if (!topics.TryGetValue(r.TopicId, out var topic) || !actors.TryGetValue(r.ActorId, out var actor)) continue;
             var number = r.PostId is { } postId ? numbers.GetValueOrDefault(postId) : 0;
             items.Add(new NotificationItem(r.Id, r.Kind, actor.DisplayName, actor.Handle, topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}#post-{Math.Max(1, number)}", r.CreatedAt, r.ReadAt is not null, r.Note));
@@ -68,7 +77,7 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
     }
 
     /// <summary>Kinds whose notification points at a topic (the others point at an alert or an inbox item).</summary>
-    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket);
+    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket or NotificationKind.EventPromoted);
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)
     {

@@ -55,6 +55,9 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Features.Inbox.InboxSettings> InboxSettings => Set<Features.Inbox.InboxSettings>();
     public DbSet<Features.Inbox.InboxPresence> InboxPresences => Set<Features.Inbox.InboxPresence>();
     public DbSet<Features.SocialAccounts.SocialAccount> SocialAccounts => Set<Features.SocialAccounts.SocialAccount>();
+    public DbSet<Features.Events.CommunityEvent> Events => Set<Features.Events.CommunityEvent>();
+    public DbSet<Features.Events.EventRsvp> EventRsvps => Set<Features.Events.EventRsvp>();
+    public DbSet<Features.Events.EventFeedToken> EventFeedTokens => Set<Features.Events.EventFeedToken>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<Features.Moderation.AuditEntry> AuditEntries => Set<Features.Moderation.AuditEntry>();
 

@@ -39,6 +39,7 @@ public static class JobsFeature
         new(Features.Inbox.InboxIntakeJob.Name, typeof(Features.Inbox.InboxIntakeJob), "15 * * * * ?", "Jobs.InboxIntake"),
         new(Features.Inbox.InboxSlaJob.Name, typeof(Features.Inbox.InboxSlaJob), "45 * * * * ?", "Jobs.InboxSla"),
         new(Features.SocialAccounts.SocialNotificationsJob.Name, typeof(Features.SocialAccounts.SocialNotificationsJob), "0/30 * * * * ?", "Jobs.SocialNotifications"),
+        new(Features.Events.EventReminderJob.Name, typeof(Features.Events.EventReminderJob), "0 0/5 * * * ?", "Jobs.EventReminders"),
     ];
 
     public static IServiceCollection AddTribuJobs(this IServiceCollection services, IConfiguration configuration)
