@@ -126,27 +126,7 @@ public static class WebhooksFeature
                 AllowAutoRedirect = false,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectCallback = async (context, ct) =>
-                {
-                    var host = context.DnsEndPoint.Host;
-                    var addresses = System.Net.IPAddress.TryParse(host, out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(host, ct);
-                    if (!options.AllowPrivateNetworks)
-                    {
-                        addresses = [.. addresses.Where(a => !Features.Listening.Sources.SourceFetcher.IsPrivate(a))];
-                        if (addresses.Length == 0) throw new PrivateAddressException(host);
-                    }
-                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-                    try
-                    {
-                        await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
-                        return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-                    }
-                    catch
-                    {
-                        socket.Dispose();
-                        throw;
-                    }
-                },
+                ConnectCallback = Security.PrivateNetworks.Connect(options.AllowPrivateNetworks, host => new PrivateAddressException(host)),
             };
         });
         return services;

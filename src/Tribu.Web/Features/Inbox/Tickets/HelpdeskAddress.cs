@@ -54,7 +54,7 @@ public sealed class HelpdeskAddress(IOptions<HelpdeskOptions> options)
         }
         if (addresses.Length == 0) return "Inbox.Helpdesk.Error.UrlUnknownHost";
         // Every address must be public: a name with one private address could be made to connect there.
-        return addresses.Any(Listening.Sources.SourceFetcher.IsPrivate) ? "Inbox.Helpdesk.Error.UrlPrivate" : null;
+        return addresses.Any(Platform.Security.PrivateNetworks.IsPrivate) ? "Inbox.Helpdesk.Error.UrlPrivate" : null;
     }
 
     /// <summary>Null when the address looks like a mail address; otherwise the <c>UiStrings</c> key saying why not.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace Tribu.Web.Features.Listening.Sources;
@@ -178,47 +177,6 @@ public sealed class SourceFetcher(IHttpClientFactory clients, IOptions<Listening
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(15),
         UseCookies = false,
-        ConnectCallback = async (context, ct) =>
-        {
-            var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
-            if (!options.AllowPrivateNetworks)
-            {
-                addresses = [.. addresses.Where(a => !IsPrivate(a))];
-                if (addresses.Length == 0) throw new SourceException("Sources.Error.PrivateAddress", context.DnsEndPoint.Host);
-            }
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
+        ConnectCallback = Platform.Security.PrivateNetworks.Connect(options.AllowPrivateNetworks, host => new SourceException("Sources.Error.PrivateAddress", host)),
     };
-
-    /// <summary>Loopback, private (RFC 1918, unique local), link-local (cloud metadata), carrier-grade NAT and unspecified addresses.</summary>
-    internal static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None)) return true;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;
-        }
-        var b = address.GetAddressBytes();
-        return b[0] switch
-        {
-            0 or 10 or 127 => true,
-            100 => b[1] is >= 64 and <= 127,
-            169 => b[1] == 254,
-            172 => b[1] is >= 16 and <= 31,
-            192 => b[1] == 168,
-            >= 224 => true,
-            _ => false,
-        };
-    }
 }

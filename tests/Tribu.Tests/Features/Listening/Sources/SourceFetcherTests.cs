@@ -104,11 +104,11 @@ public sealed class SourceFetcherTests
         server.Requests.ShouldBeEmpty();
         foreach (var address in new[] { "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1" })
         {
-            SourceFetcher.IsPrivate(IPAddress.Parse(address)).ShouldBeTrue(address);
+            Tribu.Web.Platform.Security.PrivateNetworks.IsPrivate(IPAddress.Parse(address)).ShouldBeTrue(address);
         }
         foreach (var address in new[] { "93.184.216.34", "1.1.1.1", "2606:4700:4700::1111" })
         {
-            SourceFetcher.IsPrivate(IPAddress.Parse(address)).ShouldBeFalse(address);
+            Tribu.Web.Platform.Security.PrivateNetworks.IsPrivate(IPAddress.Parse(address)).ShouldBeFalse(address);
         }
     }
 
