@@ -37,31 +37,32 @@ public sealed class InboxMentionObserver(TribuDbContext db, InboxIntake intake) 
         if (wanted.Count == 0) return;
 
         var ids = wanted.Select(w => w.Mention.Id).ToList();
-        var rows = await db.Mentions.AsNoTracking().Where(m => ids.Contains(m.Id))
-            .Select(m => new { m.Id, m.Url, m.AuthorName, m.MemberId, m.ExternalId }).ToDictionaryAsync(m => m.Id, ct);
+        var rows = await db.Mentions.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
         foreach (var (mention, watchId) in wanted)
         {
-            var row = rows.GetValueOrDefault(mention.Id);
-            await intake.AddAsync(new InboxItem
-            {
-                Key = Key(mention.Id),
-                Channel = InboxChannel.Mention,
-                Subject = InboxIntake.Subject(mention.Text),
-                Excerpt = mention.Text,
-                Language = mention.Language,
-                Sentiment = mention.Sentiment,
-                Url = row?.Url,
-                AuthorHandle = mention.AuthorHandle,
-                AuthorName = row?.AuthorName,
-                AuthorFollowers = mention.AuthorFollowers,
-                AuthorMemberId = row?.MemberId,
-                MentionId = mention.Id,
-                WatchId = watchId,
-                ExternalId = row?.ExternalId,
-                OccurredAt = mention.PublishedAt,
-            }, ct);
+            if (rows.GetValueOrDefault(mention.Id) is { } row) await intake.AddAsync(ItemFor(row, watchId), ct);
         }
     }
+
+    /// <summary>The inbox item for a stored mention that a query's inbox rule wants.</summary>
+    public static InboxItem ItemFor(Mention m, int watchId) => new()
+    {
+        Key = Key(m.Id),
+        Channel = InboxChannel.Mention,
+        Subject = InboxIntake.Subject(m.Text),
+        Excerpt = m.Text,
+        Language = m.Language,
+        Sentiment = m.Sentiment,
+        Url = m.Url,
+        AuthorHandle = m.AuthorHandle,
+        AuthorName = m.AuthorName,
+        AuthorFollowers = m.AuthorFollowers,
+        AuthorMemberId = m.MemberId,
+        MentionId = m.Id,
+        WatchId = watchId,
+        ExternalId = m.ExternalId,
+        OccurredAt = m.PublishedAt,
+    };
 
     public static string Key(long mentionId) => "mention:" + mentionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -58,12 +58,7 @@ public sealed class InboxDemo(TribuDbContext db, InboxIntake intake, InboxServic
         var added = new List<InboxItem>();
         foreach (var m in mentions.Where(m => InboxMentionObserver.Wants(watch.InboxWhen, m.Sentiment, m.Text, m.AuthorFollowers, 10_000)))
         {
-            var (item, isNew) = await intake.AddAsync(new InboxItem
-            {
-                Key = InboxMentionObserver.Key(m.Id), Channel = InboxChannel.Mention, Subject = InboxIntake.Subject(m.Text), Excerpt = m.Text, Language = m.Language,
-                Sentiment = m.Sentiment, Url = m.Url, AuthorHandle = m.AuthorHandle, AuthorName = m.AuthorName, AuthorFollowers = m.AuthorFollowers,
-                AuthorMemberId = m.MemberId, MentionId = m.Id, WatchId = watch.Id, ExternalId = m.ExternalId, OccurredAt = m.PublishedAt,
-            }, ct);
+            var (item, isNew) = await intake.AddAsync(InboxMentionObserver.ItemFor(m, watch.Id), ct);
             if (isNew) added.Add(item);
         }
         // Some already handled, so the history and the records have something in them.
