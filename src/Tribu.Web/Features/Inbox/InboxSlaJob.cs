@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Quartz;
-using Tribu.Web.Features.Members;
 using Tribu.Web.Features.Notifications;
 using Tribu.Web.Platform.Data;
 
@@ -89,7 +88,6 @@ public sealed class InboxSlaJob(TribuDbContext db, InboxService inbox, ILiveBus 
             var members = await db.InboxTeamMembers.Where(m => m.TeamId == team).Select(m => m.MemberId).ToListAsync(ct);
             if (members.Count > 0) return members;
         }
-        return await db.UserRoles.Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == Roles.Admin || r.Name == Roles.CommunityManager)))
-            .Select(ur => ur.UserId).Distinct().ToListAsync(ct);
+        return [.. (await inbox.ManagersAsync(ct)).Select(m => m.Id)];
     }
 }
