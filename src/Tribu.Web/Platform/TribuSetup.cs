@@ -91,6 +91,7 @@ public static class TribuSetup
         Features.Inbox.InboxFeature.AddInboxFeature(services);
         Features.SocialAccounts.SocialAccountsFeature.AddSocialAccountsFeature(services);
         Features.Inbox.Tickets.TicketsFeature.AddInboxTickets(services);
+        Features.Ideas.IdeasFeature.AddIdeasFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -154,6 +155,7 @@ public static class TribuSetup
         Features.Listening.Alerts.ListeningAlertsFeature.MapListeningAlertEndpoints(app);
         Features.SocialAccounts.SocialAccountsFeature.MapSocialAccounts(app);
         Features.Inbox.Tickets.TicketsFeature.MapInboxTicketEndpoints(app);
+        Features.Ideas.IdeasFeature.MapIdeas(app, api);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -29,6 +29,16 @@ public enum NotificationKind
     /// <see cref="Notification.PostId"/> holds the item's id, <see cref="Notification.Note"/> the helpdesk's error).
     /// </summary>
     InboxTicket,
+    /// <summary>
+    /// An idea you voted for or follow changed status (<see cref="Notification.PostId"/> holds the idea's status change,
+    /// <see cref="Notification.Note"/> the official response).
+    /// </summary>
+    IdeaStatus,
+    /// <summary>
+    /// An idea you voted for was merged into another, and your vote moved there (<see cref="Notification.TopicId"/> holds the
+    /// merged idea, <see cref="Notification.PostId"/> the idea it was merged into).
+    /// </summary>
+    IdeaMerged,
 }
 
 public enum DeliveryChannel

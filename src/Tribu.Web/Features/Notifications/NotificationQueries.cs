@@ -31,6 +31,13 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
         var numbers = await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id)).Select(p => new { p.Id, p.Number }).ToDictionaryAsync(p => p.Id, p => p.Number, ct);
         var alerts = await db.ListeningAlerts.AsNoTracking().Where(a => alertIds.Contains(a.Id))
             .Select(a => new { a.Id, WatchName = a.Watch!.Name, a.ExplanationKey, a.ExplanationArgs }).ToDictionaryAsync(a => a.Id, ct);
+        // Ideas: a status change (with the idea and its new status), or a merge (the merged idea and where it went).
+        var changeIds = rows.Where(r => r.Kind == NotificationKind.IdeaStatus && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var ideaChanges = await db.IdeaStatusChanges.AsNoTracking().Where(c => changeIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.IdeaId, c.To }).ToDictionaryAsync(c => c.Id, ct);
+        var ideaIds = rows.Where(r => r.Kind == NotificationKind.IdeaMerged).SelectMany(r => new[] { r.TopicId, r.PostId ?? 0 })
+            .Concat(ideaChanges.Values.Select(c => c.IdeaId)).Distinct().ToList();
+        var ideas = await db.Ideas.AsNoTracking().Where(i => ideaIds.Contains(i.Id)).Select(i => new { i.Id, i.Title, BoardSlug = i.Board!.Slug }).ToDictionaryAsync(i => i.Id, ct);
         var items = new List<NotificationItem>(rows.Count);
         foreach (var r in rows)
         {
@@ -57,6 +64,22 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
                 items.Add(new NotificationItem(r.Id, r.Kind, who, "", 0, subject, $"/manage/inbox/items/{itemId}", r.CreatedAt, r.ReadAt is not null, null));
                 continue;
             }
+            if (r.Kind == NotificationKind.IdeaStatus)
+            {
+                // "{title} is now {status}", with the official response as the note.
+                if (r.PostId is not { } changeId || !ideaChanges.TryGetValue(changeId, out var change) || !ideas.TryGetValue(change.IdeaId, out var idea)) continue;
+                items.Add(new NotificationItem(r.Id, r.Kind, localizer["Ideas.Status." + change.To].Value, "", 0, idea.Title, $"/ideas/{idea.BoardSlug}/{idea.Id}#history",
+                    r.CreatedAt, r.ReadAt is not null, r.Note));
+                continue;
+            }
+            if (r.Kind == NotificationKind.IdeaMerged)
+            {
+                // "{merged}, which you voted for, was merged into {target}".
+                if (r.PostId is not { } targetId || !ideas.TryGetValue(targetId, out var target)) continue;
+                var merged = ideas.TryGetValue(r.TopicId, out var old) ? old.Title : "";
+                items.Add(new NotificationItem(r.Id, r.Kind, merged, "", 0, target.Title, $"/ideas/{target.BoardSlug}/{target.Id}", r.CreatedAt, r.ReadAt is not null, null));
+                continue;
+            }
             if (!topics.TryGetValue(r.TopicId, out var topic) || !actors.TryGetValue(r.ActorId, out var actor)) continue;
             var number = r.PostId is { } postId ? numbers.GetValueOrDefault(postId) : 0;
             items.Add(new NotificationItem(r.Id, r.Kind, actor.DisplayName, actor.Handle, topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}#post-{Math.Max(1, number)}", r.CreatedAt, r.ReadAt is not null, r.Note));
@@ -68,7 +91,8 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
     }
 
     /// <summary>Kinds whose notification points at a topic (the others point at an alert or an inbox item).</summary>
-    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket);
+    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket
+        or NotificationKind.IdeaStatus or NotificationKind.IdeaMerged);
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)
     {

@@ -55,6 +55,11 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Features.Inbox.InboxSettings> InboxSettings => Set<Features.Inbox.InboxSettings>();
     public DbSet<Features.Inbox.InboxPresence> InboxPresences => Set<Features.Inbox.InboxPresence>();
     public DbSet<Features.SocialAccounts.SocialAccount> SocialAccounts => Set<Features.SocialAccounts.SocialAccount>();
+    public DbSet<Features.Ideas.IdeaBoard> IdeaBoards => Set<Features.Ideas.IdeaBoard>();
+    public DbSet<Features.Ideas.Idea> Ideas => Set<Features.Ideas.Idea>();
+    public DbSet<Features.Ideas.IdeaVote> IdeaVotes => Set<Features.Ideas.IdeaVote>();
+    public DbSet<Features.Ideas.IdeaFollower> IdeaFollowers => Set<Features.Ideas.IdeaFollower>();
+    public DbSet<Features.Ideas.IdeaStatusChange> IdeaStatusChanges => Set<Features.Ideas.IdeaStatusChange>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<Features.Moderation.AuditEntry> AuditEntries => Set<Features.Moderation.AuditEntry>();
 
