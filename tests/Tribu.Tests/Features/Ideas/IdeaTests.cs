@@ -219,12 +219,18 @@ public abstract class IdeaTests<TFactory>(TFactory factory) : TribuTestBase<TFac
             var page = await client.GetAsync($"/ideas/{board}/{id}");
             page.Document.QuerySelector("input[name=_handler][value=idea-status]").ShouldBeNull();
             page.Document.QuerySelector("input[name=_handler][value=idea-merge]").ShouldBeNull();
-            // A hand-made post of the staff form changes nothing either.
+            // A hand-made post of the staff form, with a valid antiforgery token from the vote form, changes nothing either.
+            var token = page.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
             var forged = await client.Http.PostAsync($"/ideas/{board}/{id}", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["_handler"] = "idea-status", ["StatusInput.Status"] = "Shipped", ["StatusInput.Response"] = "Ha",
+                ["__RequestVerificationToken"] = token, ["_handler"] = "idea-status", ["StatusInput.Status"] = "Shipped", ["StatusInput.Response"] = "Ha",
             }));
-            forged.StatusCode.ShouldNotBe(HttpStatusCode.OK);
+            forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a form the page did not render for them is refused");
+            var forgedMerge = await client.Http.PostAsync($"/ideas/{board}/{id}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["_handler"] = "idea-merge", ["MergeInput.Into"] = other.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+            forgedMerge.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         }
         (await GetIdeaAsync(manager, id)).GetProperty("status").GetString().ShouldBe("New");
         (await App.WithDbAsync(db => db.Ideas.Where(i => i.Id == id).Select(i => i.MergedIntoId).FirstAsync())).ShouldBeNull();
