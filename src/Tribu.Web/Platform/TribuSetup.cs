@@ -92,6 +92,7 @@ public static class TribuSetup
         Features.SocialAccounts.SocialAccountsFeature.AddSocialAccountsFeature(services);
         Features.Inbox.Tickets.TicketsFeature.AddInboxTickets(services);
         Features.Events.EventsFeature.AddEventsFeature(services);
+        Features.Ideas.IdeasFeature.AddIdeasFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
         services.AddHostedService<TribuStartup>();
@@ -157,6 +158,7 @@ public static class TribuSetup
         Features.SocialAccounts.SocialAccountsFeature.MapSocialAccounts(app);
         Features.Inbox.Tickets.TicketsFeature.MapInboxTicketEndpoints(app);
         Features.Events.EventEndpoints.MapEventFormEndpoints(app);
+        Features.Ideas.IdeasFeature.MapIdeas(app, api);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -31,6 +31,26 @@ public enum NotificationKind
     InboxTicket,
     /// <summary>A seat opened and you moved from an event's waitlist to going (<see cref="Notification.PostId"/> holds the event's id).</summary>
     EventPromoted,
+    /// <summary>
+    /// An idea you voted for or follow changed status (<see cref="Notification.PostId"/> holds the idea's status change,
+    /// <see cref="Notification.Note"/> the official response).
+    /// </summary>
+    IdeaStatus,
+    /// <summary>
+    /// An idea you voted for was merged into another, and your vote moved there (<see cref="Notification.TopicId"/> holds the
+    /// merged idea, <see cref="Notification.PostId"/> the idea it was merged into).
+    /// </summary>
+    IdeaMerged,
+}
+
+public static class NotificationKinds
+{
+    /// <summary>
+    /// Kinds about a topic or post of the community: they point at a topic, and members choose how each reaches them. The others
+    /// (alerts, inbox, events, ideas) point elsewhere and are in-app only.
+    /// </summary>
+    public static bool IsAboutTopic(NotificationKind kind) =>
+        kind is NotificationKind.Reply or NotificationKind.Mention or NotificationKind.NewTopic or NotificationKind.Accepted or NotificationKind.Moderation;
 }
 
 public enum DeliveryChannel

@@ -20,9 +20,9 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
             .Select(n => new { n.Id, n.Kind, n.ActorId, n.TopicId, n.PostId, n.CreatedAt, n.ReadAt, n.Note })
             .ToListAsync(ct);
         // Topic notifications with their topic, actor and post number; listening alerts with their query and explanation.
-        var topicIds = rows.Where(r => IsAboutTopic(r.Kind)).Select(r => r.TopicId).Distinct().ToList();
+        var topicIds = rows.Where(r => NotificationKinds.IsAboutTopic(r.Kind)).Select(r => r.TopicId).Distinct().ToList();
         var actorIds = rows.Where(r => r.Kind is not (NotificationKind.ListeningAlert or NotificationKind.EventPromoted)).Select(r => r.ActorId).Distinct().ToList();
-        var postIds = rows.Where(r => IsAboutTopic(r.Kind) && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var postIds = rows.Where(r => NotificationKinds.IsAboutTopic(r.Kind) && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var itemIds = rows.Where(r => r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var inboxItems = await db.InboxItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).Select(i => new { i.Id, i.Subject }).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
         var alertIds = rows.Where(r => r.Kind == NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
@@ -33,6 +33,13 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
         var numbers = await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id)).Select(p => new { p.Id, p.Number }).ToDictionaryAsync(p => p.Id, p => p.Number, ct);
         var alerts = await db.ListeningAlerts.AsNoTracking().Where(a => alertIds.Contains(a.Id))
             .Select(a => new { a.Id, WatchName = a.Watch!.Name, a.ExplanationKey, a.ExplanationArgs }).ToDictionaryAsync(a => a.Id, ct);
+        // Ideas: a status change (with the idea and its new status), or a merge (the merged idea and where it went).
+        var changeIds = rows.Where(r => r.Kind == NotificationKind.IdeaStatus && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
+        var ideaChanges = await db.IdeaStatusChanges.AsNoTracking().Where(c => changeIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.IdeaId, c.To }).ToDictionaryAsync(c => c.Id, ct);
+        var ideaIds = rows.Where(r => r.Kind == NotificationKind.IdeaMerged).SelectMany(r => new[] { r.TopicId, r.PostId ?? 0 })
+            .Concat(ideaChanges.Values.Select(c => c.IdeaId)).Distinct().ToList();
+        var ideas = await db.Ideas.AsNoTracking().Where(i => ideaIds.Contains(i.Id)).Select(i => new { i.Id, i.Title, BoardSlug = i.Board!.Slug }).ToDictionaryAsync(i => i.Id, ct);
         var items = new List<NotificationItem>(rows.Count);
         foreach (var r in rows)
         {
@@ -66,6 +73,22 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
                 items.Add(new NotificationItem(r.Id, r.Kind, "", "", 0, title, $"/events/{eventId}", r.CreatedAt, r.ReadAt is not null, null));
                 continue;
             }
+            if (r.Kind == NotificationKind.IdeaStatus)
+            {
+                // "{title} is now {status}", with the official response as the note.
+                if (r.PostId is not { } changeId || !ideaChanges.TryGetValue(changeId, out var change) || !ideas.TryGetValue(change.IdeaId, out var idea)) continue;
+                items.Add(new NotificationItem(r.Id, r.Kind, localizer["Ideas.Status." + change.To].Value, "", 0, idea.Title, $"/ideas/{idea.BoardSlug}/{idea.Id}#history",
+                    r.CreatedAt, r.ReadAt is not null, r.Note));
+                continue;
+            }
+            if (r.Kind == NotificationKind.IdeaMerged)
+            {
+                // "{merged}, which you voted for, was merged into {target}".
+                if (r.PostId is not { } targetId || !ideas.TryGetValue(targetId, out var target)) continue;
+                var merged = ideas.TryGetValue(r.TopicId, out var old) ? old.Title : "";
+                items.Add(new NotificationItem(r.Id, r.Kind, merged, "", 0, target.Title, $"/ideas/{target.BoardSlug}/{target.Id}", r.CreatedAt, r.ReadAt is not null, null));
+                continue;
+            }
             if (!topics.TryGetValue(r.TopicId, out var topic) || !actors.TryGetValue(r.ActorId, out var actor)) continue;
             var number = r.PostId is { } postId ? numbers.GetValueOrDefault(postId) : 0;
             items.Add(new NotificationItem(r.Id, r.Kind, actor.DisplayName, actor.Handle, topic.Id, topic.Title, $"/t/{topic.Id}/{topic.Slug}#post-{Math.Max(1, number)}", r.CreatedAt, r.ReadAt is not null, r.Note));
@@ -75,9 +98,6 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
             await mine.CountAsync(ct),
             items);
     }
-
-    /// <summary>Kinds whose notification points at a topic (the others point at an alert or an inbox item).</summary>
-    private static bool IsAboutTopic(NotificationKind kind) => kind is not (NotificationKind.ListeningAlert or NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket or NotificationKind.EventPromoted);
 
     public Task<int> MarkReadAsync(Guid memberId, long[]? ids, CancellationToken ct = default)
     {

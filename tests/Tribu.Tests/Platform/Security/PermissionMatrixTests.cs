@@ -36,7 +36,7 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
     [Fact]
     public async Task EveryRouteAndRole_GetsExactlyTheExpectedAccess()
     {
-        static Row[] Rows(long question, long reply, long opening, long inner, long secret, long secretPost, long outbox, string open, string members, string beta) =>
+        static Row[] Rows(long question, long reply, long opening, long inner, long secret, long secretPost, long outbox, string open, string members, string beta, string board, long idea) =>
         [
             // Community pages.
             new("GET", "/", "/", Everyone),
@@ -333,6 +333,25 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("DELETE", "/api/v1/events/{id:int}/rsvp", "/api/v1/events/999999/rsvp", [Access.NeedsLogin, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("GET", "/api/v1/events/{id:int}/attendees", "/api/v1/events/999999/attendees", [Access.NeedsLogin, Access.Denied, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("PUT", "/api/v1/events/{id:int}/attendees/{handle}/check-in", "/api/v1/events/999999/attendees/admin/check-in", [Access.NeedsLogin, Access.Denied, Access.Hidden, Access.Hidden, Access.Hidden], new { attended = true }),
+            // Ideas: boards, ideas, votes and the roadmap for all; status and merge for admins and community managers.
+            new("GET", "/ideas", "/ideas", Everyone),
+            new("GET", "/ideas/{Board}", $"/ideas/{board}", Everyone),
+            new("GET", "/ideas/{Board}", "/ideas/no-such-board", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
+            new("GET", "/ideas/{Board}/new", $"/ideas/{board}/new", SignedIn),
+            new("GET", "/ideas/{Board}/{Id:long}", $"/ideas/{board}/{idea}", Everyone),
+            new("GET", "/roadmap", "/roadmap", Everyone),
+            new("POST", "/ideas/{id:long}/vote", $"/ideas/{idea}/vote", SignedIn),
+            new("POST", "/ideas/{id:long}/follow", $"/ideas/{idea}/follow", SignedIn),
+            new("GET", "/api/v1/ideas/boards", "/api/v1/ideas/boards", Everyone),
+            new("POST", "/api/v1/ideas/boards", "/api/v1/ideas/boards", Managers, new { }),
+            new("GET", "/api/v1/ideas/boards/{slug}/ideas", $"/api/v1/ideas/boards/{board}/ideas", Everyone),
+            new("POST", "/api/v1/ideas/boards/{slug}/ideas", $"/api/v1/ideas/boards/{board}/ideas", SignedIn, new { }),
+            new("GET", "/api/v1/ideas/roadmap", "/api/v1/ideas/roadmap", Everyone),
+            new("GET", "/api/v1/ideas/{id:long}", $"/api/v1/ideas/{idea}", Everyone),
+            new("PUT", "/api/v1/ideas/{id:long}/vote", $"/api/v1/ideas/{idea}/vote", SignedIn),
+            new("DELETE", "/api/v1/ideas/{id:long}/vote", $"/api/v1/ideas/{idea}/vote", SignedIn),
+            new("PUT", "/api/v1/ideas/{id:long}/status", $"/api/v1/ideas/{idea}/status", Managers, new { }),
+            new("POST", "/api/v1/ideas/{id:long}/merge", $"/api/v1/ideas/{idea}/merge", Managers, new { into = 999999999 }),
             // Platform.
             new("GET", "/health/live", "/health/live", Everyone),
             new("GET", "/health/ready", "/health/ready", Everyone),
@@ -358,7 +377,9 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             var secret = (await Post($"/api/v1/spaces/{beta}/topics", new { kind = "Discussion", title = "Invite only", body = "b" })).GetProperty("id").GetInt64();
             var outbox = await app.WithDbAsync(async db => { var m = db.EmailMessages.Add(new() { To = "x@example.com", Subject = "s", Kind = "k" }).Entity; await db.SaveChangesAsync(); return m.Id; });
             var secretPost = (await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{secret}")).GetProperty("posts")[0].GetProperty("id").GetInt64();
-            return Rows(question, reply, opening, inner, secret, secretPost, outbox, open, members, beta);
+            var board = (await Post("/api/v1/ideas/boards", new { name = $"Matrix {Guid.NewGuid():N}" })).GetProperty("slug").GetString()!;
+            var idea = (await Post($"/api/v1/ideas/boards/{board}/ideas", new { title = "Matrix idea", body = "b" })).GetProperty("id").GetInt64();
+            return Rows(question, reply, opening, inner, secret, secretPost, outbox, open, members, beta, board, idea);
         }
         var rows = await SeedAsync();
 
