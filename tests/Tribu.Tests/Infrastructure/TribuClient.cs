@@ -68,13 +68,16 @@ public sealed class TribuClient(HttpClient http, string? acceptLanguage) : IDisp
     }
 
     /// <summary>Like <see cref="SubmitAsync"/>, as multipart/form-data with one file, the way a browser sends a form with a file field.</summary>
-    public async Task<HttpResponseMessage> SubmitWithFileAsync(string pageUrl, string formName, IDictionary<string, string> fields, string fileField, string fileName, byte[] bytes, string contentType)
+    public Task<HttpResponseMessage> SubmitWithFileAsync(string pageUrl, string formName, IDictionary<string, string> fields, string fileField, string fileName, byte[] bytes, string contentType) =>
+        SubmitFormWithFileAsync(pageUrl, f => (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value == formName, fields, fileField, fileName, bytes, contentType);
+
+    /// <summary>Like <see cref="SubmitFormAsync"/>, as multipart/form-data with one file.</summary>
+    public async Task<HttpResponseMessage> SubmitFormWithFileAsync(string pageUrl, Func<IHtmlFormElement, bool> match, IDictionary<string, string> fields, string fileField, string fileName, byte[] bytes, string contentType)
     {
         var page = await GetAsync(pageUrl);
         page.Status.ShouldBe(HttpStatusCode.OK, $"{pageUrl} should open before its form is submitted");
-        var form = page.Document.QuerySelectorAll("form").OfType<IHtmlFormElement>()
-            .FirstOrDefault(f => (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value == formName)
-            ?? throw new InvalidOperationException($"No form named '{formName}' on {pageUrl}.");
+        var form = page.Document.QuerySelectorAll("form").OfType<IHtmlFormElement>().FirstOrDefault(match)
+            ?? throw new InvalidOperationException($"No such form on {pageUrl}.");
         using var content = new MultipartFormDataContent();
         var values = form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>().ToDictionary(i => i.Name!, i => i.Value);
         foreach (var (name, value) in fields) values[name] = value;

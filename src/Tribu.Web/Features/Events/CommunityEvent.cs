@@ -56,6 +56,12 @@ public sealed class CommunityEvent
     /// after another (PostgreSQL row lock, SQLite write lock), so two last-seat RSVPs or two cancellations never race.
     /// </summary>
     public long RsvpVersion { get; set; }
+    /// <summary>When staff cancelled the event (it stays listed, marked cancelled; no more answers).</summary>
+    public DateTime? CancelledAt { get; set; }
+    /// <summary>Why, as told to the members who had answered.</summary>
+    public string? CancelReason { get; set; }
+    /// <summary>The topic where members talk about the event and share photos afterwards, once someone opened it.</summary>
+    public long? DiscussionTopicId { get; set; }
 }
 
 /// <summary>One member's answer to one event.</summary>
@@ -75,10 +81,26 @@ public sealed class EventRsvp
     public bool Attended { get; set; }
     public DateTime? CheckedInAt { get; set; }
     public Guid? CheckedInById { get; set; }
+    /// <summary>The secret printed as a QR code on the member's ticket, given when they first open it; staff scan it to check them in.</summary>
+    public string? TicketCode { get; set; }
     /// <summary>Set when the reminder a day before was queued: never sent twice.</summary>
     public DateTime? DayReminderSentAt { get; set; }
     /// <summary>Set when the reminder an hour before was queued: never sent twice.</summary>
     public DateTime? HourReminderSentAt { get; set; }
+}
+
+/// <summary>A photo of a past event, added by staff, with the text that describes it to those who cannot see it.</summary>
+public sealed class EventPhoto
+{
+    public const int AltMaxLength = 300;
+
+    public long Id { get; set; }
+    public int EventId { get; set; }
+    public long UploadId { get; set; }
+    public Uploads.Upload? Upload { get; set; }
+    public string Alt { get; set; } = "";
+    public Guid AddedById { get; set; }
+    public DateTime CreatedAt { get; set; }
 }
 
 /// <summary>The secret of a member's private calendar feed (the events they go to); a new one replaces the old.</summary>
@@ -102,6 +124,8 @@ internal sealed class CommunityEventConfiguration : IEntityTypeConfiguration<Com
         builder.HasIndex(e => e.Uid).IsUnique();
         builder.HasIndex(e => e.StartsAt);
         builder.HasOne<Spaces.Space>().WithMany().HasForeignKey(e => e.SpaceId).OnDelete(DeleteBehavior.SetNull);
+        builder.Property(e => e.CancelReason).HasMaxLength(1000);
+        builder.HasOne<Topics.Topic>().WithMany().HasForeignKey(e => e.DiscussionTopicId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -112,6 +136,8 @@ internal sealed class EventRsvpConfiguration : IEntityTypeConfiguration<EventRsv
         builder.HasIndex(r => new { r.EventId, r.MemberId }).IsUnique();
         builder.HasIndex(r => new { r.EventId, r.Status, r.WaitlistPosition });
         builder.HasIndex(r => r.MemberId);
+        builder.Property(r => r.TicketCode).HasMaxLength(32);
+        builder.HasIndex(r => r.TicketCode).IsUnique();
         builder.HasOne(r => r.Event).WithMany().HasForeignKey(r => r.EventId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Members.Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -125,5 +151,16 @@ internal sealed class EventFeedTokenConfiguration : IEntityTypeConfiguration<Eve
         builder.Property(t => t.Token).HasMaxLength(64).IsRequired();
         builder.HasIndex(t => t.Token).IsUnique();
         builder.HasOne<Members.Member>().WithMany().HasForeignKey(t => t.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EventPhotoConfiguration : IEntityTypeConfiguration<EventPhoto>
+{
+    public void Configure(EntityTypeBuilder<EventPhoto> builder)
+    {
+        builder.Property(p => p.Alt).HasMaxLength(EventPhoto.AltMaxLength).IsRequired();
+        builder.HasIndex(p => new { p.EventId, p.UploadId }).IsUnique();
+        builder.HasOne<CommunityEvent>().WithMany().HasForeignKey(p => p.EventId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(p => p.Upload).WithMany().HasForeignKey(p => p.UploadId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -51,6 +51,9 @@ public sealed class EventCalendar(TribuDbContext db, TimeProvider clock)
                 LastModified = new CalDateTime(DateTime.SpecifyKind(ev.UpdatedAt, DateTimeKind.Utc)),
                 Location = where,
                 Url = new Uri(url),
+                // Calendars apply a change when the sequence grows, and strike the event out when it is cancelled.
+                Status = ev.CancelledAt is null ? "CONFIRMED" : "CANCELLED",
+                Sequence = (int)Math.Clamp((ev.UpdatedAt - ev.CreatedAt).TotalMinutes, 0, int.MaxValue),
             });
         }
         return new CalendarSerializer().SerializeToString(calendar) ?? "";

@@ -18,7 +18,7 @@ public sealed record EventRequest(
     string? Place, string? Link, int? Capacity, int? SpaceId);
 
 /// <summary>Creating and changing events (staff), with field errors keyed like <see cref="EventRequest"/>.</summary>
-public sealed class EventEditor(TribuDbContext db, TimeProvider clock, IStringLocalizer<UiStrings> l, EventRsvps rsvps)
+public sealed class EventEditor(TribuDbContext db, TimeProvider clock, IStringLocalizer<UiStrings> l, EventRsvps rsvps, EventNotices notices)
 {
     public async Task<Change<CommunityEvent>> SaveAsync(int? id, EventRequest request, ClaimsPrincipal actor, CancellationToken ct = default)
     {
@@ -52,8 +52,11 @@ public sealed class EventEditor(TribuDbContext db, TimeProvider clock, IStringLo
         if (errors.Count > 0) return Change<CommunityEvent>.Invalid(errors);
 
         var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var ev = id is null ? null : await db.Events.FirstOrDefaultAsync(e => e.Id == id, ct);
         if (id is not null && ev is null) return Change<CommunityEvent>.NotFound();
+        if (ev?.CancelledAt is not null) return Change<CommunityEvent>.Invalid(new() { ["Title"] = [l["Events.CancelledNoEdit"]] });
+        var before = ev is null ? null : new CommunityEvent { StartsAt = ev.StartsAt, EndsAt = ev.EndsAt, IsOnline = ev.IsOnline, Place = ev.Place, Link = ev.Link };
         if (ev is null)
         {
             ev = new CommunityEvent { Uid = Guid.NewGuid(), CreatedAt = now, CreatedById = TopicPermissions.MemberId(actor)!.Value };
@@ -73,6 +76,9 @@ public sealed class EventEditor(TribuDbContext db, TimeProvider clock, IStringLo
         ev.SpaceId = request.SpaceId;
         ev.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
+        var told = before is null ? [] : await notices.ChangedAsync(ev, EventNotices.Compare(before, ev), TopicPermissions.MemberId(actor) ?? Guid.Empty, ct);
+        await transaction.CommitAsync(ct);
+        await notices.AfterCommitAsync(ev.Id, told, ct);
         // More seats (or none counted any more): the waitlist moves in, in order.
         if (id is not null && (ev.Capacity is null || ev.Capacity > capacityBefore)) await rsvps.CapacityChangedAsync(ev.Id, ct);
         return Change<CommunityEvent>.Ok(ev);

@@ -17,6 +17,18 @@ public sealed record RsvpRequest(RsvpStatus Status);
 /// <summary>A member's answer after the change; <c>WaitlistRank</c> is 1 for the next member in.</summary>
 public sealed record RsvpResponse(RsvpStatus Status, int? WaitlistRank);
 
+/// <summary>Why the event is cancelled (optional; told to everyone who answered).</summary>
+public sealed record CancelEventRequest(string? Reason);
+
+/// <summary>A photo already uploaded through <c>POST /api/v1/uploads</c> (its URL), with the text that describes it.</summary>
+public sealed record EventPhotoRequest(string? Url, string? Alt);
+
+/// <summary>The space where the discussion opens (its slug); the event's own space when empty.</summary>
+public sealed record EventDiscussionRequest(string? Space);
+
+/// <summary>The discussion topic of an event.</summary>
+public sealed record EventDiscussionResponse(long TopicId, string Url);
+
 /// <summary>Whether the member attended (false undoes a check-in).</summary>
 public sealed record CheckInRequest(bool Attended = true);
 
@@ -78,6 +90,47 @@ public static class EventEndpoints
             var change = await rsvps.CheckInAsync(id, memberId, TopicPermissions.MemberId(user)!.Value, request.Attended, ct);
             return change.Succeeded ? TypedResults.NoContent() : TypedResults.NotFound();
         }).WithName("CheckInEventAttendee").WithSummary("Record that a member attended (staff); Attended=false undoes it.").RequireAuthorization(Policies.Staff);
+
+        group.MapPost("/{id:int}/cancel", async Task<Results<Ok<EventResponse>, ValidationProblem, NotFound>> (int id, CancelEventRequest request, ClaimsPrincipal user, EventNotices notices, EventQueries queries, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await notices.CancelAsync(id, request.Reason, user, ct);
+            return change.Outcome switch
+            {
+                Outcome.Ok => TypedResults.Ok(await queries.ResponseAsync(change.Value!, user, ct)),
+                Outcome.NotFound => TypedResults.NotFound(),
+                _ => TypedResults.ValidationProblem(change.Errors!, title: l["Validation.Title"]),
+            };
+        }).WithName("CancelEvent").WithSummary("Cancel an event (staff): answers close and everyone who answered is told, in-app and by mail, once.").RequireAuthorization(Policies.Staff);
+
+        group.MapGet("/{id:int}/photos", async Task<Results<Ok<List<EventPhotoResponse>>, NotFound>> (int id, ClaimsPrincipal user, EventQueries queries, EventRecap recap, CancellationToken ct) =>
+            await queries.FindAsync(id, user, ct) is null ? TypedResults.NotFound() : TypedResults.Ok(await recap.PhotosAsync(id, ct)))
+            .WithName("ListEventPhotos").WithSummary("The photos of an event, in the order they were added.");
+
+        group.MapPost("/{id:int}/photos", async Task<Results<Created<EventPhotoResponse>, ValidationProblem, NotFound>> (int id, EventPhotoRequest request, ClaimsPrincipal user, EventRecap recap, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await recap.AddUploadedPhotoAsync(id, user, request.Url, request.Alt, ct);
+            return change.Outcome switch
+            {
+                Outcome.Ok => TypedResults.Created($"/api/v1/events/{id}/photos", change.Value!),
+                Outcome.NotFound => TypedResults.NotFound(),
+                _ => TypedResults.ValidationProblem(change.Errors!, title: l["Validation.Title"]),
+            };
+        }).WithName("AddEventPhoto").WithSummary("Add an uploaded image to an event's photos (staff); Alt describes it and is required.").RequireAuthorization(Policies.Staff);
+
+        group.MapDelete("/{id:int}/photos/{photoId:long}", async Task<Results<NoContent, NotFound>> (int id, long photoId, EventRecap recap, CancellationToken ct) =>
+            await recap.RemovePhotoAsync(id, photoId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithName("RemoveEventPhoto").WithSummary("Remove a photo from an event (staff).").RequireAuthorization(Policies.Staff);
+
+        group.MapPost("/{id:int}/discussion", async Task<Results<Ok<EventDiscussionResponse>, ValidationProblem, NotFound>> (int id, EventDiscussionRequest request, ClaimsPrincipal user, EventRecap recap, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await recap.OpenDiscussionAsync(id, user, request.Space, ct);
+            return change.Outcome switch
+            {
+                Outcome.Ok => TypedResults.Ok(new EventDiscussionResponse(change.Value!.Id, $"/t/{change.Value.Id}/{change.Value.Slug}")),
+                Outcome.NotFound => TypedResults.NotFound(),
+                _ => TypedResults.ValidationProblem(change.Errors ?? new() { ["Space"] = [l["Events.SpaceInvalid"]] }, title: l["Validation.Title"]),
+            };
+        }).WithName("OpenEventDiscussion").WithSummary("Open (or find) the event's discussion topic (staff), in the given space or the event's own.").RequireAuthorization(Policies.Staff);
         return api;
     }
 
@@ -112,13 +165,54 @@ public static class EventEndpoints
             return TypedResults.LocalRedirect($"/events/{id}");
         }).RequireAuthorization().ExcludeFromDescription();
 
-        app.MapPost("/events/{id:int}/attendees/check-in", async Task<IResult> (int id, [FromForm] string handle, [FromForm] bool attended, ClaimsPrincipal user, TribuDbContext db, EventRsvps rsvps, HttpContext http, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        app.MapPost("/events/{id:int}/attendees/check-in", async Task<IResult> (int id, [FromForm] string handle, [FromForm] bool attended, [FromForm] string? next, ClaimsPrincipal user, TribuDbContext db, EventRsvps rsvps, HttpContext http, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
         {
             if (await MemberIdAsync(db, handle, ct) is not { } memberId) return TypedResults.NotFound();
             var change = await rsvps.CheckInAsync(id, memberId, TopicPermissions.MemberId(user)!.Value, attended, ct);
             if (!change.Succeeded) return TypedResults.NotFound();
             IdentityRedirectManager.SetStatus(http, attended ? l["Events.CheckedIn", handle] : l["Events.CheckInUndone", handle]);
-            return TypedResults.LocalRedirect($"/events/{id}/attendees");
+            // From the ticket scanner: back to it, ready for the next ticket.
+            return TypedResults.LocalRedirect(next == "check-in" ? $"/events/{id}/check-in" : $"/events/{id}/attendees");
+        }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+
+        app.MapPost("/events/{id:int}/cancel", async Task<IResult> (int id, [FromForm] string? reason, ClaimsPrincipal user, EventNotices notices, HttpContext http, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await notices.CancelAsync(id, reason, user, ct);
+            if (change.Outcome == Outcome.NotFound) return TypedResults.NotFound();
+            IdentityRedirectManager.SetStatus(http, change.Succeeded ? l["Events.CancelledDone"] : string.Join(" ", change.Errors!.Values.SelectMany(v => v)));
+            return TypedResults.LocalRedirect(change.Succeeded ? $"/events/{id}" : $"/events/{id}/edit");
+        }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+
+        app.MapPost("/events/{id:int}/photos", async Task<IResult> (int id, [FromForm] string? alt, ClaimsPrincipal user, EventRecap recap, HttpContext http, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var form = await http.Request.ReadFormAsync(ct);
+            var file = form.Files.GetFile(Uploads.UploadsFeature.FormField);
+            Change<EventPhotoResponse> change;
+            if (file is null || file.Length == 0) change = Change<EventPhotoResponse>.Invalid(new() { ["File"] = [l["Upload.Error.Empty"]] });
+            else
+            {
+                await using var stream = file.OpenReadStream();
+                change = await recap.AddPhotoAsync(id, user, stream, file.Length, file.FileName, alt, ct);
+            }
+            if (change.Outcome == Outcome.NotFound) return TypedResults.NotFound();
+            IdentityRedirectManager.SetStatus(http, change.Succeeded ? l["Events.PhotoAdded"] : string.Join(" ", change.Errors!.Values.SelectMany(v => v)));
+            return TypedResults.LocalRedirect($"/events/{id}#photos");
+        }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+
+        app.MapPost("/events/{id:int}/photos/{photoId:long}/delete", async Task<IResult> (int id, long photoId, EventRecap recap, HttpContext http, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            if (!await recap.RemovePhotoAsync(id, photoId, ct)) return TypedResults.NotFound();
+            IdentityRedirectManager.SetStatus(http, l["Events.PhotoRemoved"]);
+            return TypedResults.LocalRedirect($"/events/{id}#photos");
+        }).RequireAuthorization(Policies.Staff).AddEndpointFilter<Platform.Security.AntiforgeryFilter>().ExcludeFromDescription();
+
+        app.MapPost("/events/{id:int}/discussion", async Task<IResult> (int id, [FromForm] string? space, ClaimsPrincipal user, EventRecap recap, HttpContext http, IStringLocalizer<UiStrings> l, CancellationToken ct) =>
+        {
+            var change = await recap.OpenDiscussionAsync(id, user, space, ct);
+            if (change.Outcome == Outcome.NotFound) return TypedResults.NotFound();
+            if (change.Succeeded) return TypedResults.LocalRedirect($"/t/{change.Value!.Id}/{change.Value.Slug}");
+            IdentityRedirectManager.SetStatus(http, string.Join(" ", (change.Errors ?? new() { [""] = [l["Events.SpaceInvalid"]] }).Values.SelectMany(v => v)));
+            return TypedResults.LocalRedirect($"/events/{id}#discussion");
         }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
         return app;
     }

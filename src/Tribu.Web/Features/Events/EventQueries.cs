@@ -10,12 +10,12 @@ namespace Tribu.Web.Features.Events;
 public sealed record EventResponse(
     int Id, Guid Uid, EventKind Kind, bool IsOnline, string Title, string Description, DateTime StartsAt, DateTime EndsAt, string TimeZone,
     DateTime StartsAtLocal, DateTime EndsAtLocal, string? Place, string? Link, int? Capacity, int? SpaceId, int Going, int Waitlisted,
-    RsvpStatus? MyStatus, int? MyWaitlistRank)
+    RsvpStatus? MyStatus, int? MyWaitlistRank, DateTime? CancelledAt, string? CancelReason, long? DiscussionTopicId)
 {
     public static EventResponse From(CommunityEvent e, int going, int waitlisted, RsvpStatus? mine, int? rank, bool showLink) => new(
         e.Id, e.Uid, e.Kind, e.IsOnline, e.Title, e.DescriptionMarkdown, e.StartsAt, e.EndsAt, e.TimeZone,
         EventTime.InZone(e.StartsAt, e.TimeZone), EventTime.InZone(e.EndsAt, e.TimeZone), e.Place, showLink ? e.Link : null, e.Capacity, e.SpaceId,
-        going, waitlisted, mine, rank);
+        going, waitlisted, mine, rank, e.CancelledAt, e.CancelReason, e.DiscussionTopicId);
 }
 
 /// <summary>A member on an event's attendee list.</summary>

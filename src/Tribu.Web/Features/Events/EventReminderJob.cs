@@ -1,15 +1,8 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Quartz;
 using Tribu.Web.Features.Admin;
-using Tribu.Web.Features.Notifications;
 using Tribu.Web.Platform.Data;
 using Tribu.Web.Platform.Email;
-using Tribu.Web.Platform.Localization;
-using Tribu.Web.Resources;
 
 namespace Tribu.Web.Features.Events;
 
@@ -20,7 +13,7 @@ namespace Tribu.Web.Features.Events;
 /// an hour before gets the hour's reminder only.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class EventReminderJob(TribuDbContext db, EmailOutbox outbox, IStringLocalizerFactory localizers, SiteSettingsService settings, NotificationMails links, TimeProvider clock) : IJob
+public sealed class EventReminderJob(TribuDbContext db, EmailOutbox outbox, EventMails mails, SiteSettingsService settings, TimeProvider clock) : IJob
 {
     public const string Name = "event-reminders";
     public const string MailKind = "event-reminder";
@@ -64,27 +57,6 @@ public sealed class EventReminderJob(TribuDbContext db, EmailOutbox outbox, IStr
         return sent;
     }
 
-    private OutgoingEmail Compose(string to, string language, CommunityEvent ev, bool hour, string community)
-    {
-        language = language is "fr" ? "fr" : "en";
-        var culture = CultureInfo.GetCultureInfo(language);
-        var l = localizers.Create(typeof(UiStrings));
-        string T(string key, params object[] args) => LocalizationFeature.InLanguage(language, () => l[key, args].Value);
-        var start = EventTime.InZone(ev.StartsAt, ev.TimeZone);
-        var when = $"{start.ToString("f", culture)} ({ev.TimeZone})";
-        var subject = T(hour ? "Events.Mail.SubjectHour" : "Events.Mail.SubjectDay", community, ev.Title);
-        var where = ev.IsOnline ? ev.Link ?? "" : ev.Place ?? "";
-        var url = $"{links.BaseUrl}/events/{ev.Id.ToString(CultureInfo.InvariantCulture)}";
-        var enc = HtmlEncoder.Default;
-        var html = new StringBuilder($"<!DOCTYPE html><html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>{enc.Encode(subject)}</title></head>")
-            .Append("<body style=\"font-family:system-ui,sans-serif;max-width:560px;margin:auto;padding:24px\">")
-            .Append(CultureInfo.InvariantCulture, $"<h1 style=\"font-size:20px\">{enc.Encode(ev.Title)}</h1>")
-            .Append(CultureInfo.InvariantCulture, $"<p>{enc.Encode(T("Events.Mail.When", when))}</p>")
-            .Append(CultureInfo.InvariantCulture, $"<p>{enc.Encode(T("Events.Mail.Where", where))}</p>")
-            .Append(CultureInfo.InvariantCulture, $"<p><a href=\"{enc.Encode(url)}\">{enc.Encode(T("Events.Mail.Open"))}</a></p>")
-            .Append(CultureInfo.InvariantCulture, $"<p style=\"font-size:13px;color:#555\">{enc.Encode(T("Events.Mail.Why"))}</p></body></html>");
-        var text = new StringBuilder().Append(ev.Title).Append("\n\n").Append(T("Events.Mail.When", when)).Append('\n').Append(T("Events.Mail.Where", where))
-            .Append("\n\n").Append(T("Events.Mail.Open")).Append(": ").Append(url).Append("\n\n").Append(T("Events.Mail.Why")).Append('\n');
-        return new OutgoingEmail(to, subject, html.ToString(), text.ToString(), MailKind);
-    }
+    private OutgoingEmail Compose(string to, string language, CommunityEvent ev, bool hour, string community) =>
+        mails.Compose(to, language, ev, community, hour ? "Events.Mail.SubjectHour" : "Events.Mail.SubjectDay", _ => null, "Events.Mail.Why", MailKind);
 }

@@ -30,6 +30,7 @@ public sealed class EventRsvps(TribuDbContext db, TimeProvider clock, ILiveBus b
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             if (await LockAsync(eventId, ct) is not { } ev) return Change<RsvpState>.NotFound();
+            if (ev.CancelledAt is not null) return Change<RsvpState>.Invalid(new() { ["Status"] = [l["Events.IsCancelled"]] });
             if (ev.EndsAt <= now) return Change<RsvpState>.Invalid(new() { ["Status"] = [l["Events.Closed"]] });
             var rsvp = await db.EventRsvps.FirstOrDefaultAsync(r => r.EventId == eventId && r.MemberId == memberId, ct);
             var before = rsvp?.Status;

@@ -6,5 +6,6 @@ public static class EventsFeature
     public static string Channel(int eventId) => $"event:{eventId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     public static IServiceCollection AddEventsFeature(this IServiceCollection services) =>
-        services.AddScoped<EventRsvps>().AddScoped<EventEditor>().AddScoped<EventQueries>().AddScoped<EventCalendar>();
+        services.AddScoped<EventRsvps>().AddScoped<EventEditor>().AddScoped<EventQueries>().AddScoped<EventCalendar>()
+            .AddScoped<EventMails>().AddScoped<EventNotices>().AddScoped<EventTickets>().AddScoped<EventRecap>();
 }

@@ -41,6 +41,11 @@ public enum NotificationKind
     /// merged idea, <see cref="Notification.PostId"/> the idea it was merged into).
     /// </summary>
     IdeaMerged,
+    /// <summary>
+    /// An event you answered changed time or place, or was cancelled (<see cref="Notification.PostId"/> holds the event's id,
+    /// <see cref="Notification.Note"/> what changed: <c>cancelled</c>, or <c>when</c>/<c>where</c> joined by commas).
+    /// </summary>
+    EventChanged,
 }
 
 public static class NotificationKinds

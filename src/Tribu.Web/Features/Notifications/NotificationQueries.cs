@@ -21,12 +21,12 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
             .ToListAsync(ct);
         // Topic notifications with their topic, actor and post number; listening alerts with their query and explanation.
         var topicIds = rows.Where(r => NotificationKinds.IsAboutTopic(r.Kind)).Select(r => r.TopicId).Distinct().ToList();
-        var actorIds = rows.Where(r => r.Kind is not (NotificationKind.ListeningAlert or NotificationKind.EventPromoted)).Select(r => r.ActorId).Distinct().ToList();
+        var actorIds = rows.Where(r => r.Kind is not (NotificationKind.ListeningAlert or NotificationKind.EventPromoted or NotificationKind.EventChanged)).Select(r => r.ActorId).Distinct().ToList();
         var postIds = rows.Where(r => NotificationKinds.IsAboutTopic(r.Kind) && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var itemIds = rows.Where(r => r.Kind is NotificationKind.InboxAssigned or NotificationKind.InboxSla or NotificationKind.InboxTicket && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
         var inboxItems = await db.InboxItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).Select(i => new { i.Id, i.Subject }).ToDictionaryAsync(i => i.Id, i => i.Subject, ct);
         var alertIds = rows.Where(r => r.Kind == NotificationKind.ListeningAlert && r.PostId is not null).Select(r => r.PostId!.Value).Distinct().ToList();
-        var eventIds = rows.Where(r => r.Kind == NotificationKind.EventPromoted && r.PostId is not null).Select(r => (int)r.PostId!.Value).Distinct().ToList();
+        var eventIds = rows.Where(r => (r.Kind is NotificationKind.EventPromoted or NotificationKind.EventChanged) && r.PostId is not null).Select(r => (int)r.PostId!.Value).Distinct().ToList();
         var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).Select(e => new { e.Id, e.Title }).ToDictionaryAsync(e => (long)e.Id, e => e.Title, ct);
         var topics = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).Select(t => new { t.Id, t.Title, t.Slug }).ToDictionaryAsync(t => t.Id, ct);
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Handle }).ToDictionaryAsync(u => u.Id, ct);
@@ -71,6 +71,16 @@ public sealed class NotificationQueries(TribuDbContext db, TimeProvider clock, M
                 // "A seat opened: you are going to {title}".
                 if (r.PostId is not { } eventId || !events.TryGetValue(eventId, out var title)) continue;
                 items.Add(new NotificationItem(r.Id, r.Kind, "", "", 0, title, $"/events/{eventId}", r.CreatedAt, r.ReadAt is not null, null));
+                continue;
+            }
+            if (r.Kind == NotificationKind.EventChanged)
+            {
+                // "“{title}” was cancelled" or "“{title}” changed: the date and place".
+                if (r.PostId is not { } eventId || !events.TryGetValue(eventId, out var title)) continue;
+                var what = r.Note == "cancelled" ? localizer["Events.Change.Cancelled"].Value
+                    : (r.Note ?? "").Split(',') is { Length: 2 } ? localizer["Events.Change.Both"].Value
+                    : r.Note == "where" ? localizer["Events.Change.Where"].Value : localizer["Events.Change.When"].Value;
+                items.Add(new NotificationItem(r.Id, r.Kind, what, "", 0, title, $"/events/{eventId}", r.CreatedAt, r.ReadAt is not null, null));
                 continue;
             }
             if (r.Kind == NotificationKind.IdeaStatus)

@@ -33,33 +33,12 @@ public abstract class EventTests<TFactory>(TFactory factory) : TribuTestBase<TFa
 {
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>Creates an event through the API as the admin, starting <paramref name="startsIn"/> from now, in <paramref name="zone"/>.</summary>
-    private async Task<JsonElement> CreateEventAsync(int? capacity, TimeSpan startsIn, string zone = "Europe/Paris", bool online = false, string? title = null)
-    {
-        using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin);
-        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
-        var startUtc = Now.Add(startsIn);
-        startUtc = new DateTime(startUtc.Year, startUtc.Month, startUtc.Day, startUtc.Hour, startUtc.Minute, 0, DateTimeKind.Utc);
-        var start = TimeZoneInfo.ConvertTimeFromUtc(startUtc, tz);
-        var response = await admin.Http.PostAsJsonAsync("/api/v1/events", new
-        {
-            kind = "Meetup", isOnline = online, title = title ?? $"Meetup {Guid.NewGuid():N}"[..20], description = "Come **along**",
-            startsAt = start.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-            endsAt = start.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-            timeZone = zone, place = online ? null : "Lyon, 12 rue du Vélo", link = online ? "https://meet.example/secret-room" : null, capacity,
-        });
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private Task<JsonElement> CreateEventAsync(int? capacity, TimeSpan startsIn, string zone = "Europe/Paris", bool online = false, string? title = null) =>
+        EventTestKit.CreateEventAsync(App, capacity, startsIn, zone, online, title);
 
-    private static async Task<JsonElement> RsvpAsync(TestPerson person, int eventId, string status = "Going")
-    {
-        var response = await person.Client.Http.PutAsJsonAsync($"/api/v1/events/{eventId}/rsvp", new { status });
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private static Task<JsonElement> RsvpAsync(TestPerson person, int eventId, string status = "Going") => EventTestKit.RsvpAsync(person, eventId, status);
 
-    private Task<Guid> IdOfAsync(TestPerson person) => App.WithDbAsync(db => db.Users.Where(u => u.Handle == person.Handle).Select(u => u.Id).FirstAsync());
+    private Task<Guid> IdOfAsync(TestPerson person) => EventTestKit.IdOfAsync(App, person);
 
     [Fact]
     public async Task RsvpBeyondCapacity_IsWaitlisted_AndACancellationPromotesTheFirstWaitlisted_WhoIsTold()

@@ -350,6 +350,13 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("Capacity")
                         .HasColumnType("integer");
 
@@ -363,6 +370,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
+
+                    b.Property<long?>("DiscussionTopicId")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("timestamp with time zone");
@@ -410,6 +420,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DiscussionTopicId");
+
                     b.HasIndex("SpaceId");
 
                     b.HasIndex("StartsAt");
@@ -439,6 +451,41 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("EventFeedTokens");
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Events.EventPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AddedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Alt")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EventId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UploadId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UploadId");
+
+                    b.HasIndex("EventId", "UploadId")
+                        .IsUnique();
+
+                    b.ToTable("EventPhotos");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Events.EventRsvp", b =>
@@ -481,6 +528,10 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("TicketCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -490,6 +541,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("MemberId");
+
+                    b.HasIndex("TicketCode")
+                        .IsUnique();
 
                     b.HasIndex("EventId", "MemberId")
                         .IsUnique();
@@ -2969,6 +3023,11 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Tribu.Web.Features.Events.CommunityEvent", b =>
                 {
+                    b.HasOne("Tribu.Web.Features.Topics.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("DiscussionTopicId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Tribu.Web.Features.Spaces.Space", null)
                         .WithMany()
                         .HasForeignKey("SpaceId")
@@ -2982,6 +3041,23 @@ namespace Tribu.Web.Platform.Data.Migrations.Postgres
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Events.EventPhoto", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Events.CommunityEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Uploads.Upload", "Upload")
+                        .WithMany()
+                        .HasForeignKey("UploadId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Upload");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Events.EventRsvp", b =>

@@ -333,6 +333,13 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("Capacity")
                         .HasColumnType("INTEGER");
 
@@ -346,6 +353,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("DiscussionTopicId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT");
@@ -393,6 +403,8 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DiscussionTopicId");
+
                     b.HasIndex("SpaceId");
 
                     b.HasIndex("StartsAt");
@@ -422,6 +434,39 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("EventFeedTokens");
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Events.EventPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AddedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Alt")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UploadId");
+
+                    b.HasIndex("EventId", "UploadId")
+                        .IsUnique();
+
+                    b.ToTable("EventPhotos");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Events.EventRsvp", b =>
@@ -462,6 +507,10 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TicketCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -471,6 +520,9 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("MemberId");
+
+                    b.HasIndex("TicketCode")
+                        .IsUnique();
 
                     b.HasIndex("EventId", "MemberId")
                         .IsUnique();
@@ -2890,6 +2942,11 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Tribu.Web.Features.Events.CommunityEvent", b =>
                 {
+                    b.HasOne("Tribu.Web.Features.Topics.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("DiscussionTopicId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Tribu.Web.Features.Spaces.Space", null)
                         .WithMany()
                         .HasForeignKey("SpaceId")
@@ -2903,6 +2960,23 @@ namespace Tribu.Web.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Tribu.Web.Features.Events.EventPhoto", b =>
+                {
+                    b.HasOne("Tribu.Web.Features.Events.CommunityEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tribu.Web.Features.Uploads.Upload", "Upload")
+                        .WithMany()
+                        .HasForeignKey("UploadId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Upload");
                 });
 
             modelBuilder.Entity("Tribu.Web.Features.Events.EventRsvp", b =>
