@@ -46,7 +46,7 @@ public sealed class IdeaJourneyTests
         var managerEmail = await TestMembers.CreateAsync(_app, Roles.CommunityManager, "en");
         var manager = await _app.LoggedInPageAsync(managerEmail, TestMembers.Password);
         await manager.GotoAsync($"/ideas/{board}/{duplicate}");
-        await manager.GetByLabel("Number of the idea to merge into").FillAsync(target.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await manager.GetByLabel("Idea to merge this one into").SelectOptionAsync(target.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await manager.GetByRole(AriaRole.Button, new() { Name = "Merge", Exact = true }).ClickAsync();
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = $"Calendar sync {marker}", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(manager.Locator("#idea-votes")).ToHaveTextAsync("2 votes");

@@ -36,3 +36,9 @@ public sealed record IdeaMergeRequest(long Into);
 
 /// <summary>The public roadmap's three columns.</summary>
 public sealed record RoadmapResponse(IdeaSummaryResponse[] Planned, IdeaSummaryResponse[] InProgress, IdeaSummaryResponse[] Shipped);
+
+/// <summary>An idea named in a list (merge targets, merged duplicates).</summary>
+public sealed record IdeaRef(long Id, string Title, int Votes);
+
+/// <summary>An idea's new title and text.</summary>
+public sealed record EditIdeaRequest(string? Title, string? Body);

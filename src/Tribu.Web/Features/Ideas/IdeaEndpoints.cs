@@ -31,6 +31,8 @@ public static class IdeaEndpoints
             .WithName("VoteForIdea").WithSummary("Vote for an idea; voting again leaves one vote.").RequireAuthorization();
         ideas.MapDelete("/{id:long}/vote", (long id, ClaimsPrincipal user, IdeasService service, IStringLocalizer<UiStrings> l, CancellationToken ct) => VoteAsync(id, false, user, service, l, ct))
             .WithName("UnvoteIdea").WithSummary("Take back one's vote.").RequireAuthorization();
+        ideas.MapPut("/{id:long}", EditAsync).WithName("EditIdea")
+            .WithSummary("Change an idea's title and text: its author while it is new, staff always.").RequireAuthorization();
         ideas.MapPut("/{id:long}/status", SetStatusAsync).WithName("SetIdeaStatus")
             .WithSummary("Change an idea's status with an official response (admins and community managers); voters and followers are told.")
             .RequireAuthorization(Policies.Manager);
@@ -132,6 +134,24 @@ public static class IdeaEndpoints
             Outcome.NotFound => TypedResults.NotFound(),
             _ => Forbidden(l),
         };
+    }
+
+    private static async Task<Results<Ok<IdeaSummaryResponse>, ValidationProblem, NotFound, ProblemHttpResult>> EditAsync(
+        long id, EditIdeaRequest request, ClaimsPrincipal user, IdeasService service, TribuDbContext db, IStringLocalizer<UiStrings> l, CancellationToken ct)
+    {
+        var change = await service.EditAsync(user, id, request.Title, request.Body, ct);
+        if (change.Outcome != Outcome.Ok)
+        {
+            return change.Outcome switch
+            {
+                Outcome.Invalid => TypedResults.ValidationProblem(change.Errors!, title: l["Form.ErrorsTitle"]),
+                Outcome.NotFound => TypedResults.NotFound(),
+                _ => Forbidden(l),
+            };
+        }
+        var idea = change.Value!;
+        var author = await db.Users.Where(u => u.Id == idea.AuthorId).Select(u => u.Handle).FirstAsync(ct);
+        return TypedResults.Ok(new IdeaSummaryResponse(idea.Id, idea.Board!.Slug, idea.Title, idea.Status, idea.VoteCount, idea.CreatedAt, author, $"/ideas/{idea.Board.Slug}/{idea.Id}"));
     }
 
     private static async Task<Results<Ok<IdeaSummaryResponse>, ValidationProblem, NotFound, ProblemHttpResult>> MergeAsync(

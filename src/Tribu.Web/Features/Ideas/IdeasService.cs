@@ -146,16 +146,12 @@ public sealed class IdeasService(TribuDbContext db, MarkdownRenderer markdown, I
         if (TopicPermissions.MemberId(user) is not { } me) return Change<Idea>.Forbidden();
         var board = await BoardAsync(boardSlug, user, ct);
         if (board is null) return Change<Idea>.NotFound();
-        var errors = new Dictionary<string, string[]>();
-        title = title?.Trim() ?? "";
-        body = body?.Trim() ?? "";
-        if (title.Length < 5 || title.Length > 150) errors["Title"] = [l["Ideas.TitleLength"]];
-        if (body.Length is 0 or > 20000) errors["Body"] = [l["Ideas.BodyRequired"]];
+        var errors = Validate(ref title, ref body);
         if (errors.Count > 0) return Change<Idea>.Invalid(errors);
         var now = Now;
         var idea = new Idea
         {
-            BoardId = board.Id, AuthorId = me, Title = title, BodyMarkdown = body, BodyHtml = markdown.Render(body),
+            BoardId = board.Id, AuthorId = me, Title = title!, BodyMarkdown = body!, BodyHtml = markdown.Render(body!),
             Status = IdeaStatus.New, CreatedAt = now, UpdatedAt = now, VoteCount = 1,
         };
         db.Ideas.Add(idea);
@@ -166,6 +162,45 @@ public sealed class IdeasService(TribuDbContext db, MarkdownRenderer markdown, I
         await db.SaveChangesAsync(ct);
         idea.Board = board;
         return Change<Idea>.Ok(idea);
+    }
+
+    /// <summary>Whether the reader may change the idea's title and text: its author while it is new, staff always.</summary>
+    public static bool CanEdit(Idea idea, ClaimsPrincipal user) =>
+        idea.MergedIntoId is null && (IsStaff(user) || (idea.Status == IdeaStatus.New && TopicPermissions.MemberId(user) == idea.AuthorId));
+
+    /// <summary>Changes an idea's title and text (see <see cref="CanEdit"/>).</summary>
+    public async Task<Change<Idea>> EditAsync(ClaimsPrincipal user, long id, string? title, string? body, CancellationToken ct = default)
+    {
+        var idea = await db.Ideas.Include(i => i.Board).FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (idea is null || await FindAsync(id, user, ct) is null) return Change<Idea>.NotFound();
+        if (!CanEdit(idea, user)) return Change<Idea>.Forbidden();
+        var errors = Validate(ref title, ref body);
+        if (errors.Count > 0) return Change<Idea>.Invalid(errors);
+        idea.Title = title!;
+        idea.BodyMarkdown = body!;
+        idea.BodyHtml = markdown.Render(body!);
+        idea.UpdatedAt = Now;
+        await db.SaveChangesAsync(ct);
+        return Change<Idea>.Ok(idea);
+    }
+
+    /// <summary>The open ideas of the same board another may be merged into, most voted first.</summary>
+    public Task<List<IdeaRef>> MergeTargetsAsync(Idea idea, CancellationToken ct = default) =>
+        db.Ideas.AsNoTracking().Where(i => i.BoardId == idea.BoardId && i.Id != idea.Id && i.MergedIntoId == null)
+            .OrderByDescending(i => i.VoteCount).ThenBy(i => i.Id).Take(300).Select(i => new IdeaRef(i.Id, i.Title, i.VoteCount)).ToListAsync(ct);
+
+    /// <summary>The duplicates merged into an idea.</summary>
+    public Task<List<IdeaRef>> MergedIntoAsync(long id, CancellationToken ct = default) =>
+        db.Ideas.AsNoTracking().Where(i => i.MergedIntoId == id).OrderBy(i => i.Id).Select(i => new IdeaRef(i.Id, i.Title, 0)).ToListAsync(ct);
+
+    private Dictionary<string, string[]> Validate(ref string? title, ref string? body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        title = title?.Trim() ?? "";
+        body = body?.Trim() ?? "";
+        if (title.Length < 5 || title.Length > 150) errors["Title"] = [l["Ideas.TitleLength"]];
+        if (body.Length is 0 or > 20000) errors["Body"] = [l["Ideas.BodyRequired"]];
+        return errors;
     }
 
     /// <summary>Votes for (or takes back the vote for) an idea: at most one vote per member, however often asked. The new count.</summary>

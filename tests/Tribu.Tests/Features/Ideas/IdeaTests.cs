@@ -169,14 +169,43 @@ public abstract class IdeaTests<TFactory>(TFactory factory) : TribuTestBase<TFac
         var api = await onlyDuplicate.Client.Http.GetAsync($"/api/v1/ideas/{duplicate}");
         api.StatusCode.ShouldBe(HttpStatusCode.MovedPermanently);
         api.Headers.Location!.OriginalString.ShouldBe($"/api/v1/ideas/{target}");
-        // The merged idea is gone from the board's list.
+        // The merged idea is gone from the board's list, and named on the idea that took it.
         (await manager.Http.GetFromJsonAsync<JsonElement>($"/api/v1/ideas/boards/{board}/ideas")).GetArrayLength().ShouldBe(1);
+        (await onlyDuplicate.Client.GetAsync($"/ideas/{board}/{target}")).Document.GetElementById("merged")!.TextContent.ShouldContain($"#{duplicate} CSV export please {marker}");
 
         foreach (var voter in new[] { author, both, onlyDuplicate })
         {
             (await voter.Client.GetAsync("/notifications")).Text
                 .ShouldContain($"“CSV export please {marker}”, which you voted for, was merged into “Export to CSV {marker}”: your vote moved there");
         }
+    }
+
+    [Fact]
+    public async Task TheAuthor_EditsTheirIdeaWhileItIsNew_StaffAlways_OthersNever()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        using var manager = await TestMembers.LoggedInAsync(App, Roles.CommunityManager);
+        var board = await BoardAsync(manager, marker);
+        using var author = await TestPerson.CreateAsync(App, language: "fr");
+        using var other = await TestPerson.CreateAsync(App);
+        var id = await IdeaAsync(author.Client, board, $"Dark mode {marker}");
+
+        var page = await author.Client.GetAsync($"/ideas/{board}/{id}");
+        page.Document.GetElementById("edit-idea").ShouldNotBeNull();
+        var invalid = await author.Client.SubmitAndFollowAsync($"/ideas/{board}/{id}/edit", "new-idea", new Dictionary<string, string> { ["Input.Title"] = "abc", ["Input.Body"] = "x" });
+        invalid.FieldError("Title").ShouldNotBeNullOrEmpty();
+        var saved = await author.Client.SubmitAsync($"/ideas/{board}/{id}/edit", "new-idea", new Dictionary<string, string> { ["Input.Title"] = $"Dark theme {marker}", ["Input.Body"] = "For night owls." });
+        saved.Headers.Location!.OriginalString.ShouldEndWith($"/ideas/{board}/{id}");
+        (await GetIdeaAsync(author.Client, id)).GetProperty("title").GetString().ShouldBe($"Dark theme {marker}");
+
+        (await other.Client.Http.PutAsJsonAsync($"/api/v1/ideas/{id}", new { title = "Hijacked idea", body = "x" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await other.Client.GetAsync($"/ideas/{board}/{id}")).Document.GetElementById("edit-idea").ShouldBeNull();
+
+        // Once staff answered it, the author's text is the one they answered: only staff change it.
+        (await manager.Http.PutAsJsonAsync($"/api/v1/ideas/{id}/status", new { status = "UnderReview", response = "Looking into it." })).EnsureSuccessStatusCode();
+        (await author.Client.Http.PutAsJsonAsync($"/api/v1/ideas/{id}", new { title = $"Dark theme now {marker}", body = "x" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var staffEdit = await manager.Http.PutAsJsonAsync($"/api/v1/ideas/{id}", new { title = $"Dark theme (all pages) {marker}", body = "For night owls." });
+        staffEdit.StatusCode.ShouldBe(HttpStatusCode.OK, await staffEdit.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -351,6 +351,8 @@ public sealed class PermissionMatrixTests(SqliteAppFactory app) : IClassFixture<
             new("GET", "/ideas/{Board}", "/ideas/no-such-board", [Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden, Access.Hidden]),
             new("GET", "/ideas/{Board}/new", $"/ideas/{board}/new", SignedIn),
             new("GET", "/ideas/{Board}/{Id:long}", $"/ideas/{board}/{idea}", Everyone),
+            new("GET", "/ideas/{Board}/{Id:long}/edit", $"/ideas/{board}/{idea}/edit", Managers),
+            new("PUT", "/api/v1/ideas/{id:long}", $"/api/v1/ideas/{idea}", Managers, new { title = "Matrix idea title", body = "Matrix idea body" }),
             new("GET", "/roadmap", "/roadmap", Everyone),
             new("POST", "/ideas/{id:long}/vote", $"/ideas/{idea}/vote", SignedIn),
             new("POST", "/ideas/{id:long}/follow", $"/ideas/{idea}/follow", SignedIn),
