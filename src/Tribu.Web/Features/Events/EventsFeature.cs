@@ -7,5 +7,5 @@ public static class EventsFeature
 
     public static IServiceCollection AddEventsFeature(this IServiceCollection services) =>
         services.AddScoped<EventRsvps>().AddScoped<EventEditor>().AddScoped<EventQueries>().AddScoped<EventCalendar>()
-            .AddScoped<EventMails>().AddScoped<EventNotices>().AddScoped<EventTickets>().AddScoped<EventRecap>();
+            .AddScoped<EventMails>().AddScoped<EventNotices>().AddScoped<EventTickets>().AddScoped<EventRecap>().AddScoped<Demo.EventsDemo>();
 }

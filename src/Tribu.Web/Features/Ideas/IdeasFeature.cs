@@ -4,7 +4,7 @@ public static class IdeasFeature
 {
     public static IServiceCollection AddIdeasFeature(this IServiceCollection services)
     {
-        services.AddScoped<IdeasService>();
+        services.AddScoped<IdeasService>().AddScoped<Demo.IdeasDemo>();
         return services;
     }
 

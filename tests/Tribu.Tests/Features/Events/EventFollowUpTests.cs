@@ -152,6 +152,8 @@ public abstract class EventFollowUpTests<TFactory>(TFactory factory) : TribuTest
         var ev = await CreateEventAsync(capacity: null, TimeSpan.FromHours(1), title: "Apéro vélo " + Guid.NewGuid().ToString("N")[..6]);
         var id = ev.GetProperty("id").GetInt32();
         using var admin = await TestMembers.LoggedInAsync(App, Roles.Admin, "fr");
+        (await admin.GetAsync($"/events/{id}")).Document.QuerySelector("form[action$='/photos']").ShouldBeNull("no photos before the event");
+        App.Clock.Advance(TimeSpan.FromHours(4));
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
         byte[] Image(string marker) => [.. png, .. Encoding.ASCII.GetBytes(marker)];
         static bool PhotoForm(AngleSharp.Html.Dom.IHtmlFormElement f) => f.Action.EndsWith("/photos", StringComparison.Ordinal);
@@ -182,7 +184,6 @@ public abstract class EventFollowUpTests<TFactory>(TFactory factory) : TribuTest
         using var member = await TestPerson.CreateAsync(App);
         (await member.Client.Http.PostAsJsonAsync($"/api/v1/topics/{topicId}/replies", new { body = "What a ride, thanks everyone!" })).StatusCode.ShouldBe(HttpStatusCode.Created);
 
-        App.Clock.Advance(TimeSpan.FromHours(4));
         using var visitor = App.CreateTribuClient();
         var page = await visitor.GetAsync($"/events/{id}");
         var img = page.Document.QuerySelector("#photos img")!;

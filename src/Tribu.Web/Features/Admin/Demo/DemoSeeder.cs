@@ -12,7 +12,8 @@ namespace Tribu.Web.Features.Admin.Demo;
 /// Seeds the demo community (Véloria, a fictional e-bike maker) from the embedded demo-community.json,
 /// so a newcomer's first run shows a living, bilingual community. Demo members have no password.
 /// </summary>
-public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, MarkdownRenderer markdown, TimeProvider clock, Listening.Demo.ListeningDemo listening, Inbox.Demo.InboxDemo inbox)
+public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, MarkdownRenderer markdown, TimeProvider clock, Listening.Demo.ListeningDemo listening, Inbox.Demo.InboxDemo inbox,
+    Ideas.Demo.IdeasDemo ideas, Events.Demo.EventsDemo events)
 {
     public sealed record Result(int Members, int Spaces, int Topics, int Posts);
 
@@ -167,6 +168,8 @@ public sealed class DemoSeeder(TribuDbContext db, ILookupNormalizer normalizer, 
         await db.SaveChangesAsync(ct);
         await listening.SeedAsync(data.Brand.Name, ct);
         await inbox.SeedAsync(data.Brand.Name, ct);
+        await ideas.SeedAsync(ct);
+        await events.SeedAsync(ct);
         return new Result(members.Count, spaces.Count, data.Topics.Count, posts);
 
         // Those who wrote in a private or invite-only space are its members; the busiest helper of each public space
