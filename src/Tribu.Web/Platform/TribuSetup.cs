@@ -92,6 +92,7 @@ public static class TribuSetup
         Features.SocialAccounts.SocialAccountsFeature.AddSocialAccountsFeature(services);
         Features.Inbox.Tickets.TicketsFeature.AddInboxTickets(services);
         Features.Events.EventsFeature.AddEventsFeature(services);
+        Features.Analytics.AnalyticsFeature.AddAnalyticsFeature(services);
         Features.Ideas.IdeasFeature.AddIdeasFeature(services);
 
         // Runs before the scheduler and the server: migrations, roles, first-run admin and demo data.
@@ -123,6 +124,7 @@ public static class TribuSetup
         app.UseAntiforgery();
         // Views are counted before the page cache, so that a page served from it still counts.
         app.UseTopicViewCounting();
+        Features.Analytics.AnalyticsFeature.UsePageViewCounting(app);
         app.UseOutputCache();
 
         app.MapStaticAssets();

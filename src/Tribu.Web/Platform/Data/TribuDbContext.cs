@@ -59,6 +59,8 @@ public abstract class TribuDbContext(DbContextOptions options)
     public DbSet<Features.Events.EventRsvp> EventRsvps => Set<Features.Events.EventRsvp>();
     public DbSet<Features.Events.EventFeedToken> EventFeedTokens => Set<Features.Events.EventFeedToken>();
     public DbSet<Features.Events.EventPhoto> EventPhotos => Set<Features.Events.EventPhoto>();
+    public DbSet<Features.Analytics.PageView> PageViews => Set<Features.Analytics.PageView>();
+    public DbSet<Features.Analytics.VisitorSalt> VisitorSalts => Set<Features.Analytics.VisitorSalt>();
     public DbSet<Features.Ideas.IdeaBoard> IdeaBoards => Set<Features.Ideas.IdeaBoard>();
     public DbSet<Features.Ideas.Idea> Ideas => Set<Features.Ideas.Idea>();
     public DbSet<Features.Ideas.IdeaVote> IdeaVotes => Set<Features.Ideas.IdeaVote>();
